@@ -1,0 +1,347 @@
+"""The input model: a school exactly as format.md (version 1) describes it.
+
+Pydantic types only, no solver code. Every field documents itself, and the JSON
+Schema under schemas/ is generated from these classes (``tasched schema``).
+Cross-references between sections (ids, when-expressions, clashes) are checked
+by :mod:`tasched.validate`, which knows where each value sits in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FORMAT_VERSION = 1
+
+NEED_CODES = (
+    "SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "ASD",
+    "HI", "VI", "MSI", "PD", "DS", "OTH", "NSA",
+)  # fmt: skip
+
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TASK = re.compile(r"^(class|pupil|intervention|duty):(.+)$|^free$")
+
+
+class Strict(BaseModel):
+    """Base for every input type: unknown fields are an error, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+
+class Phase(StrEnum):
+    primary = "primary"
+    secondary = "secondary"
+    special = "special"
+    all_through = "all_through"
+
+
+class SlotKind(StrEnum):
+    lesson = "lesson"
+    registration = "registration"
+    break_ = "break"
+    lunch = "lunch"
+    before_school = "before_school"
+    after_school = "after_school"
+
+
+class Priority(StrEnum):
+    high = "high"
+    normal = "normal"
+    low = "low"
+
+
+class EhcpMode(StrEnum):
+    in_class = "in_class"
+    withdrawn = "withdrawn"
+    any = "any"
+
+
+class Paid(StrEnum):
+    contract = "contract"
+    extra = "extra"
+
+
+Id = Annotated[str, Field(min_length=1, description="An id: case-sensitive, unique in its section.")]
+When = Annotated[
+    str,
+    Field(
+        description=(
+            "A when-expression: `*`, `Mon`, `Mon-Wed`, `P1`, `P1-P3`, a slot kind "
+            "(`lesson`, `break`, `lunch`, `before_school`, `after_school`, `registration`), "
+            "`Mon P1`, `Tue lunch`, or several joined by commas."
+        ),
+        examples=["*", "Mon-Wed P1-P3", "Tue lunch, Thu P4"],
+    ),
+]
+TaskRef = Annotated[
+    str,
+    Field(
+        pattern=_TASK.pattern,
+        description="A task: `class:ID`, `pupil:ID`, `intervention:ID`, `duty:ID` or `free`.",
+    ),
+]
+
+
+def minutes_of(hhmm: str) -> int:
+    """Minutes after midnight of an `HH:MM` time."""
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+class School(Strict):
+    name: str = Field(description="The school's name.")
+    phase: Phase = Field(description="primary | secondary | special | all_through.")
+    urn: str | int | None = Field(None, description="DfE unique reference number.")
+    paid_weeks: float = Field(
+        43.6, gt=0, le=52.2, description="Weeks of pay a year, used for annual cost (term-time only: 43.6)."
+    )
+    oncost: float = Field(0.0, ge=0, le=2, description="Employer on-cost fraction added to pay (0.28 = 28%).")
+
+
+class Slot(Strict):
+    id: Id
+    start: str = Field(description="Start time, HH:MM (24-hour).", examples=["08:50"])
+    end: str = Field(description="End time, HH:MM; after start.", examples=["09:50"])
+    kind: SlotKind = Field(description="lesson | registration | break | lunch | before_school | after_school.")
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _time(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            # YAML 1.1 reads an unquoted 08:50 as the sexagesimal integer 530.
+            value = f"{value // 60:02d}:{value % 60:02d}"
+        if not isinstance(value, str) or not _TIME.match(value.strip()):
+            raise ValueError(f"{value!r} is not a time; write it as HH:MM, e.g. \"09:15\"")
+        hours, minutes = value.strip().split(":")
+        return f"{int(hours):02d}:{minutes}"
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Slot:
+        if minutes_of(self.end) <= minutes_of(self.start):
+            raise ValueError(f"slot {self.id} ends at {self.end}, not after its start {self.start}")
+        return self
+
+    @property
+    def minutes(self) -> int:
+        """A slot's length in minutes is what it costs in contracted time."""
+        return minutes_of(self.end) - minutes_of(self.start)
+
+
+class Calendar(Strict):
+    days: list[Id] = Field(
+        default_factory=lambda: ["Mon", "Tue", "Wed", "Thu", "Fri"],
+        min_length=1,
+        description="The school days, in order.",
+    )
+    slots: list[Slot] = Field(min_length=1, description="The day's slots, in time order; they never overlap.")
+    closed: When | None = Field(None, description="Slots that do not run this week, e.g. `Fri P5`.")
+
+
+class Staff(Strict):
+    id: Id
+    name: str | None = Field(None, description="Display name (optional; staff only, never pupils).")
+    role: str = Field(description="Free text, e.g. TA2, TA3, HLTA.")
+    hours: float = Field(gt=0, le=60, description="Contracted hours per week.")
+    available: When = Field("*", description="When the adult works.")
+    unavailable: When | None = Field(None, description="When the adult does not work (removed from available).")
+    hourly_cost: float | None = Field(None, ge=0, description="Pay per hour in GBP, before on-cost.")
+    skills: list[str] = Field(default_factory=list, description="Skill tags, e.g. team_teach, first_aid, elsa.")
+    subjects: list[str] = Field(default_factory=list, description="Subjects the adult knows (secondary).")
+    max_duties: int | None = Field(None, ge=0, description="Most duty slots a week.")
+    overtime_hours: float = Field(0, ge=0, description="Extra paid hours allowed a week beyond `hours`.")
+    prefer: list[TaskRef] = Field(default_factory=list, description="Tasks to favour for this adult.")
+
+
+class Class(Strict):
+    id: Id
+    teacher: str | None = None
+    year: str | int | None = Field(None, description="Year group, e.g. R, 3, 10.")
+    room: str | None = None
+
+
+class Lesson(Strict):
+    class_: Id = Field(alias="class", description="The class or teaching group.")
+    when: When
+    subject: str = Field(description="Subject taught, e.g. Ma, English.")
+
+
+class Support(Strict):
+    class_: Id = Field(alias="class", description="The class wanting adult support.")
+    when: When | None = Field(None, description="Default: every slot the class meets.")
+    staff: int = Field(1, ge=1, le=10, description="Adults wanted per slot.")
+    skills: list[str] = Field(default_factory=list, description="Every adult must have these.")
+    subjects: list[str] = Field(default_factory=list, description="Prefer adults with these subjects.")
+    priority: Priority = Priority.normal
+
+
+class Ehcp(Strict):
+    hours: float = Field(gt=0, le=40, description="Section F support hours per week.")
+    mode: EhcpMode = Field(EhcpMode.in_class, description="in_class | withdrawn | any.")
+    group_max: int = Field(
+        1, ge=1, le=12, description="1 = one-to-one; N > 1 lets one adult support up to N pupils together."
+    )
+    adults: Literal[1, 2] = Field(1, description="Adults at once: 1, or 2 for 2:1 support.")
+    skills: list[str] = Field(default_factory=list, description="Every supporting adult must have these.")
+    when: When | None = Field(None, description="Slots in which support may be given (default: the pupil's lessons).")
+    subjects: list[str] | None = Field(None, description="Support only in these subjects.")
+
+
+class Rotation(Strict):
+    min_staff: int | None = Field(None, ge=1, description="Distinct adults giving the pupil's support.")
+    max_share: float | None = Field(None, gt=0, le=1, description="Largest share of required hours from one adult.")
+    max_consecutive: int | None = Field(None, ge=1, description="Most adjacent slots with the same adult.")
+
+
+class Medical(Strict):
+    skills: list[str] = Field(min_length=1, description="An adult with these skills is near the pupil.")
+    when: When = Field("*", description="When the cover is needed.")
+
+
+class Pupil(Strict):
+    id: Id = Field(description="A pseudonymous id, never a name.")
+    classes: list[Id] = Field(min_length=1, description="The pupil's classes or teaching groups.")
+    need: str | None = Field(None, description="Census primary need code: " + ", ".join(NEED_CODES) + ".")
+    ehcp: Ehcp | None = None
+    rotation: Rotation | None = None
+    medical: Medical | None = None
+    max_withdrawal: float | None = Field(None, ge=0, le=1, description="Largest fraction of lesson time out of class.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_names(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in ("name", "first_name", "surname", "last_name", "full_name", "dob", "date_of_birth"):
+                if key in data:
+                    raise ValueError(
+                        f"pupils carry no `{key}`: pupil data is special-category personal data "
+                        "(UK GDPR); use a pseudonymous id and keep names out of this file"
+                    )
+        return data
+
+    @field_validator("need")
+    @classmethod
+    def _need(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.strip().upper()
+        if code not in NEED_CODES:
+            raise ValueError(f"{value!r} is not a census need code; use one of {', '.join(NEED_CODES)}")
+        return code
+
+
+class Intervention(Strict):
+    id: Id
+    programme: str = Field(description="e.g. NELI, Switch-on Reading, ELSA.")
+    pupils: list[Id] = Field(min_length=1)
+    sessions: int = Field(ge=1, le=20, description="Sessions per week.")
+    minutes: int = Field(ge=5, le=240, description="Minutes per session; a session takes one slot at least this long.")
+    skills: list[str] = Field(default_factory=list, description="The deliverer must have these (e.g. trained_neli).")
+    same_staff: bool = Field(True, description="One adult delivers every session.")
+    one_per_day: bool = Field(True, description="At most one session a day.")
+    when: When = Field("lesson", description="Allowed slots.")
+    avoid_subjects: list[str] = Field(default_factory=list, description="Never withdraw the pupils from these subjects.")
+    room_kind: str | None = Field(None, description="Sessions need a room of this kind.")
+    counts_for_ehcp: bool = Field(False, description="Session time counts toward the pupils' EHC hours.")
+    priority: Priority = Priority.normal
+
+
+class Duty(Strict):
+    id: Id
+    name: str = Field(description="e.g. Lunch supervision.")
+    when: When
+    staff: int = Field(1, ge=1, le=20, description="Adults per slot.")
+    skills: list[str] = Field(default_factory=list, description="Every adult on the duty has these.")
+    any_skills: list[str] = Field(default_factory=list, description="At least one adult on the duty has each of these.")
+    paid: Paid = Field(Paid.contract, description="contract: counts toward contracted hours; extra: paid on top.")
+    priority: Priority = Priority.normal
+
+
+class Room(Strict):
+    id: Id
+    kind: str = Field(description="e.g. quiet, hub.")
+    capacity: int = Field(1, ge=1, le=20, description="Sessions at once.")
+
+
+class RotationRules(Strict):
+    min_staff: int = Field(2, ge=1, description="Any EHC support in the week comes from at least this many adults.")
+    max_share: float = Field(0.6, gt=0, le=1, description="Largest fraction of required EHC hours one adult may give.")
+    max_consecutive: int = Field(2, ge=1, description="Most adjacent slots of a day with the same adult and pupil.")
+
+
+class Weights(Strict):
+    """Soft goals, applied after every demand. Each is a penalty per minute (or per unit named)."""
+
+    class_continuity: float = Field(
+        30, ge=0, description="Per extra distinct adult in a class's support over the week (primary, special)."
+    )
+    intervention_continuity: float = Field(
+        30, ge=0, description="Per extra distinct adult delivering an intervention (when same_staff is false)."
+    )
+    duty_fairness: float = Field(20, ge=0, description="Per duty slot on the most-loaded adult, spreading duties.")
+    idle: float = Field(1, ge=0, description="Per minute of contracted time left idle.")
+    subject_match: float = Field(1, ge=0, description="Per minute of in-class support outside the adult's subjects.")
+    preference: float = Field(1, ge=0, description="Per minute an adult spends on a task they prefer (a reward).")
+    overtime: float = Field(2, ge=0, description="Per minute of overtime used.")
+    stability: float = Field(5, ge=0, description="Per minute changed from the previous rota (re-solves).")
+
+
+class SolverSettings(Strict):
+    time_limit: float = Field(30, gt=0, description="Seconds.")
+    seed: int = Field(0, ge=0)
+    workers: int = Field(8, ge=1, le=64, description="CP-SAT search workers.")
+
+
+class Rules(Strict):
+    rotation: RotationRules = Field(default_factory=RotationRules)
+    break_after_minutes: int = Field(360, ge=0, description="A day spanning more than this gets a break.")
+    break_minutes: int = Field(20, ge=0, description="Length of the unassigned slot that is the break.")
+    max_withdrawal: float = Field(0.2, ge=0, le=1, description="Fraction of lesson time a pupil may be out of class.")
+    liaison_minutes: int = Field(0, ge=0, description="Per adult per week, kept free within contracted time.")
+    weights: Weights = Field(default_factory=Weights)
+    solver: SolverSettings = Field(default_factory=SolverSettings)
+
+
+class Pin(Strict):
+    staff: Id
+    when: When
+    task: TaskRef
+
+
+class Absence(Strict):
+    staff: Id
+    when: When = "*"
+
+
+class SchoolData(Strict):
+    """A whole school's week: the document a school file holds."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        title="tasched school, format version 1",
+        json_schema_extra={"$id": "https://tasched.org/schemas/school.schema.json"},
+    )
+
+    school: School
+    calendar: Calendar
+    staff: list[Staff] = Field(default_factory=list)
+    classes: list[Class] = Field(default_factory=list)
+    lessons: list[Lesson] = Field(default_factory=list)
+    support: list[Support] = Field(default_factory=list)
+    pupils: list[Pupil] = Field(default_factory=list)
+    interventions: list[Intervention] = Field(default_factory=list)
+    duties: list[Duty] = Field(default_factory=list)
+    rooms: list[Room] = Field(default_factory=list)
+    rules: Rules = Field(default_factory=Rules)
+    pins: list[Pin] = Field(default_factory=list)
+    absences: list[Absence] = Field(default_factory=list)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a school file (by alias, as written in YAML)."""
+    schema = SchoolData.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
