@@ -285,6 +285,9 @@ class Weights(Strict):
     subject_match: float = Field(1, ge=0, description="Per minute of in-class support outside the adult's subjects.")
     preference: float = Field(1, ge=0, description="Per minute an adult spends on a task they prefer (a reward).")
     overtime: float = Field(2, ge=0, description="Per minute of overtime used.")
+    over_support: float = Field(
+        2, ge=0, description="Per minute of EHC support beyond the plan's hours (within the one-slot cap)."
+    )
     stability: float = Field(5, ge=0, description="Per minute changed from the previous rota (re-solves).")
 
 

@@ -1,0 +1,369 @@
+"""The compiled problem: the school's week with every when-expression resolved.
+
+Everything is indexed densely so the CP-SAT layer only sums over prepared lists:
+open week slots are ``t = 0..T-1``; adults, classes, pupils, interventions and
+duties are list positions. Each demand carries the exact slots where it can be
+served, and each (demand, slot) carries the adults who may serve it (they work
+then and hold the skills). Nothing here knows about CP-SAT.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tasched.model import EhcpMode, Paid, Priority, SchoolData
+from tasched.week import class_meetings, lesson_subjects, open_slots, shape_of
+from tasched.when import WeekShape, parse_when
+
+
+Resolve = Callable[[str | None], set[int]]
+
+
+@dataclass(frozen=True)
+class WeekSlot:
+    index: int
+    day: int  # position in calendar.days
+    slot: int  # position in calendar.slots
+    label: str  # "Mon P1"
+    day_id: str
+    slot_id: str
+    start: int  # minutes after midnight
+    end: int
+    kind: str
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class Adult:
+    index: int
+    id: str
+    works: set[int]
+    skills: frozenset[str]
+    subjects: frozenset[str]
+    contract_minutes: int  # hours × 60
+    cap_minutes: int  # contract − liaison + overtime: most minutes of contract tasks
+    liaison_minutes: int
+    max_duties: int | None
+    hourly_cost: float | None
+    prefer: frozenset[str]
+
+    def can(self, skills: frozenset[str] | set[str] | list[str]) -> bool:
+        return self.skills.issuperset(skills)
+
+
+@dataclass
+class ClassSupport:
+    """One `support` row: adults wanted in a class at each of its slots."""
+
+    index: int
+    class_id: str
+    slots: list[int]
+    staff: int
+    skills: frozenset[str]
+    subjects: frozenset[str]
+    priority: Priority
+    candidates: dict[int, list[int]] = field(default_factory=dict)  # slot -> adults
+
+
+@dataclass
+class EhcPlan:
+    required_minutes: int
+    modes: tuple[str, ...]  # of "in_class", "withdrawn"
+    group_max: int
+    adults: int
+    skills: frozenset[str]
+    slots: list[int]  # where support may be given
+    max_share_minutes: int
+    min_staff: int
+    max_consecutive: int
+    over_support_cap: int  # required + the longest supportable slot
+    candidates: dict[int, list[int]] = field(default_factory=dict)  # slot -> adults
+
+
+@dataclass
+class MedicalNeed:
+    skills: frozenset[str]
+    slots: list[int]
+
+
+@dataclass
+class PupilInfo:
+    index: int
+    id: str
+    place: dict[int, str]  # slot -> class the pupil is in
+    lesson_minutes: int
+    max_withdrawal_minutes: int
+    ehcp: EhcPlan | None
+    medical: MedicalNeed | None
+    interventions: list[int] = field(default_factory=list)
+
+
+@dataclass
+class InterventionInfo:
+    index: int
+    id: str
+    pupils: list[int]
+    sessions: int
+    minutes: int
+    skills: frozenset[str]
+    same_staff: bool
+    one_per_day: bool
+    slots: list[int]  # where a session may sit
+    room_kind: str | None
+    counts_for_ehcp: bool
+    priority: Priority
+    candidates: dict[int, list[int]] = field(default_factory=dict)  # slot -> adults
+
+
+@dataclass
+class DutyInfo:
+    index: int
+    id: str
+    name: str
+    slots: list[int]
+    staff: int
+    skills: frozenset[str]
+    any_skills: frozenset[str]
+    paid_extra: bool
+    priority: Priority
+    candidates: dict[int, list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class PinInfo:
+    adult: int
+    slot: int
+    kind: str  # class | pupil | intervention | duty | free
+    target: str
+
+
+@dataclass
+class Problem:
+    data: SchoolData
+    shape: WeekShape
+    slots: list[WeekSlot]
+    day_order: list[list[int | None]]  # per day, calendar order: week slot or None if closed
+    adults: list[Adult]
+    supports: list[ClassSupport]
+    pupils: list[PupilInfo]
+    interventions: list[InterventionInfo]
+    duties: list[DutyInfo]
+    room_capacity: dict[str, int]  # room kind -> sessions at once
+    pins: list[PinInfo]
+    subject_at: dict[tuple[str, int], str]  # (class, slot) -> subject
+    class_slots: dict[str, set[int]]  # when each class meets
+
+    @property
+    def adult_index(self) -> dict[str, int]:
+        return {a.id: a.index for a in self.adults}
+
+
+def compile_problem(data: SchoolData) -> Problem:
+    """Resolve the validated input into the dense, solver-ready week."""
+    shape = shape_of(data)
+    week = open_slots(data, shape)
+    cal = data.calendar
+    slots: list[WeekSlot] = []
+    slot_of: dict[tuple[int, int], int] = {}
+    for d, day_id in enumerate(cal.days):
+        for s, spec in enumerate(cal.slots):
+            if (d, s) in week:
+                slot_of[(d, s)] = len(slots)
+                start, end = _minutes(spec.start), _minutes(spec.end)
+                slots.append(
+                    WeekSlot(len(slots), d, s, f"{day_id} {spec.id}", day_id, spec.id, start, end,
+                             spec.kind.value)
+                )  # fmt: skip
+    day_order = [[slot_of.get((d, s)) for s in range(len(cal.slots))] for d in range(len(cal.days))]
+
+    def resolve(expr: str | None) -> set[int]:
+        return {slot_of[p] for p in parse_when(expr, shape) if p in slot_of}
+
+    meetings = {c: {slot_of[p] for p in ps if p in slot_of} for c, ps in class_meetings(data, shape).items()}
+    subject_at = {(c, slot_of[p]): subj for (c, p), subj in lesson_subjects(data, shape).items() if p in slot_of}
+
+    adults = _adults(data, resolve)
+    supports = _supports(data, meetings, resolve, adults)
+    pupils = _pupils(data, meetings, subject_at, resolve, slots, adults)
+    pupil_index = {p.id: p.index for p in pupils}
+    interventions = _interventions(data, pupils, pupil_index, subject_at, resolve, slots, adults)
+    duties = _duties(data, resolve, adults)
+    room_capacity: dict[str, int] = defaultdict(int)
+    for room in data.rooms:
+        room_capacity[room.kind] += room.capacity
+    adult_index = {a.id: a.index for a in adults}
+    pins = [
+        PinInfo(adult_index[pin.staff], t, *_task(pin.task))
+        for pin in data.pins
+        for t in sorted(resolve(pin.when))
+    ]
+    return Problem(data, shape, slots, day_order, adults, supports, pupils, interventions, duties,
+                   dict(room_capacity), pins, subject_at, meetings)  # fmt: skip
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _task(ref: str) -> tuple[str, str]:
+    if ref == "free":
+        return "free", ""
+    kind, _, target = ref.partition(":")
+    return kind, target
+
+
+def _adults(data: SchoolData, resolve: Resolve) -> list[Adult]:
+    absent: dict[str, set[int]] = defaultdict(set)
+    for absence in data.absences:
+        absent[absence.staff] |= resolve(absence.when)
+    liaison = data.rules.liaison_minutes
+    adults = []
+    for i, s in enumerate(data.staff):
+        works = resolve(s.available) - resolve(s.unavailable) - absent[s.id]
+        contract = round(s.hours * 60)
+        adults.append(
+            Adult(
+                index=i,
+                id=s.id,
+                works=works,
+                skills=frozenset(s.skills),
+                subjects=frozenset(s.subjects),
+                contract_minutes=contract,
+                cap_minutes=max(0, contract - liaison + round(s.overtime_hours * 60)),
+                liaison_minutes=liaison,
+                max_duties=s.max_duties,
+                hourly_cost=s.hourly_cost,
+                prefer=frozenset(s.prefer),
+            )
+        )
+    return adults
+
+
+def _eligible(adults: list[Adult], skills: frozenset[str], t: int) -> list[int]:
+    return [a.index for a in adults if t in a.works and a.skills.issuperset(skills)]
+
+
+def _supports(
+    data: SchoolData, meetings: dict[str, set[int]], resolve: Resolve, adults: list[Adult]
+) -> list[ClassSupport]:
+    out = []
+    for row in data.support:
+        meets = meetings.get(row.class_, set())
+        wanted = meets if row.when is None else resolve(row.when) & meets
+        support = ClassSupport(
+            len(out), row.class_, sorted(wanted), row.staff, frozenset(row.skills),
+            frozenset(row.subjects), row.priority,
+        )  # fmt: skip
+        support.candidates = {t: _eligible(adults, support.skills, t) for t in support.slots}
+        out.append(support)
+    return out
+
+
+def _pupils(
+    data: SchoolData,
+    meetings: dict[str, set[int]],
+    subject_at: dict[tuple[str, int], str],
+    resolve: Resolve,
+    slots: list[WeekSlot],
+    adults: list[Adult],
+) -> list[PupilInfo]:
+    rules = data.rules
+    out = []
+    for i, p in enumerate(data.pupils):
+        place: dict[int, str] = {}
+        for c in p.classes:
+            for t in meetings.get(c, set()):
+                place.setdefault(t, c)
+        lesson_minutes = sum(slots[t].minutes for t in place)
+        max_w = p.max_withdrawal if p.max_withdrawal is not None else rules.max_withdrawal
+        plan = None
+        if p.ehcp is not None:
+            e = p.ehcp
+            rot = p.rotation
+            allowed = set(place) if e.when is None else resolve(e.when)
+            if e.subjects is not None:
+                wanted = set(e.subjects)
+                allowed = {t for t in allowed if t in place and subject_at.get((place[t], t)) in wanted}
+            modes: tuple[str, ...] = {
+                EhcpMode.in_class: ("in_class",),
+                EhcpMode.withdrawn: ("withdrawn",),
+                EhcpMode.any: ("in_class", "withdrawn"),
+            }[e.mode]
+            # in_class support needs the pupil in a lesson; withdrawn may use any allowed slot.
+            allowed = {t for t in allowed if "withdrawn" in modes or t in place}
+            required = round(e.hours * 60)
+            share = rot.max_share if rot and rot.max_share is not None else rules.rotation.max_share
+            plan = EhcPlan(
+                required_minutes=required,
+                modes=modes,
+                group_max=e.group_max,
+                adults=e.adults,
+                skills=frozenset(e.skills),
+                slots=sorted(allowed),
+                max_share_minutes=math.floor(share * required + 1e-9),
+                min_staff=rot.min_staff if rot and rot.min_staff else rules.rotation.min_staff,
+                max_consecutive=(
+                    rot.max_consecutive if rot and rot.max_consecutive else rules.rotation.max_consecutive
+                ),
+                over_support_cap=required + max((slots[t].minutes for t in allowed), default=0),
+            )
+            plan.candidates = {t: _eligible(adults, plan.skills, t) for t in plan.slots}
+        medical = None
+        if p.medical is not None:
+            medical = MedicalNeed(frozenset(p.medical.skills), sorted(resolve(p.medical.when)))
+        out.append(
+            PupilInfo(i, p.id, place, lesson_minutes, math.floor(max_w * lesson_minutes + 1e-9), plan, medical)
+        )
+    return out
+
+
+def _interventions(
+    data: SchoolData,
+    pupils: list[PupilInfo],
+    pupil_index: dict[str, int],
+    subject_at: dict[tuple[str, int], str],
+    resolve: Resolve,
+    slots: list[WeekSlot],
+    adults: list[Adult],
+) -> list[InterventionInfo]:
+    out = []
+    for i, iv in enumerate(data.interventions):
+        members = [pupil_index[p] for p in iv.pupils]
+        avoid = set(iv.avoid_subjects)
+        allowed = []
+        for t in sorted(resolve(iv.when)):
+            if slots[t].minutes < iv.minutes:
+                continue
+            if any(
+                t in pupils[p].place and subject_at.get((pupils[p].place[t], t)) in avoid for p in members
+            ):
+                continue
+            allowed.append(t)
+        info = InterventionInfo(
+            i, iv.id, members, iv.sessions, iv.minutes, frozenset(iv.skills), iv.same_staff,
+            iv.one_per_day, allowed, iv.room_kind, iv.counts_for_ehcp, iv.priority,
+        )  # fmt: skip
+        info.candidates = {t: _eligible(adults, info.skills, t) for t in allowed}
+        for p in members:
+            pupils[p].interventions.append(i)
+        out.append(info)
+    return out
+
+
+def _duties(data: SchoolData, resolve: Resolve, adults: list[Adult]) -> list[DutyInfo]:
+    out = []
+    for j, d in enumerate(data.duties):
+        info = DutyInfo(
+            j, d.id, d.name, sorted(resolve(d.when)), d.staff, frozenset(d.skills),
+            frozenset(d.any_skills), d.paid == Paid.extra, d.priority,
+        )  # fmt: skip
+        info.candidates = {t: _eligible(adults, info.skills, t) for t in info.slots}
+        out.append(info)
+    return out

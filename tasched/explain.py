@@ -1,0 +1,187 @@
+"""Why a demand was not met: every shortfall gets a reason in the school's words.
+
+Reasons are read from the solved rota: which adults could have served the demand
+in the slots it was short, and what they were doing instead, or which rule bound
+(contracted hours used up, rotation share reached, rooms full, no trained adult).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from tasched.compile import Problem
+from tasched.solution import Delivery
+
+
+def give_reasons(delivery: Delivery, shortfalls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each shortfall row, with a non-empty `reason`."""
+    out = []
+    for row in shortfalls:
+        kind, _, target = row["task"].partition(":")
+        explain = _EXPLAINERS[kind]
+        reason = explain(delivery, target) or "the solver found no better rota within its time limit"
+        out.append({**row, "reason": reason})
+    return out
+
+
+def _what_adults_did(delivery: Delivery, adults: set[int], slots: list[int]) -> str:
+    """Summarise what the given adults were doing in the given slots."""
+    prob = delivery.problem
+    doing: Counter[str] = Counter()
+    spent: set[str] = set()
+    for a in sorted(adults):
+        adult = prob.adults[a]
+        used = delivery.contract_minutes(adult.id)
+        for t in slots:
+            if t not in adult.works:
+                continue
+            rows = delivery.by_adult.get(adult.id, {}).get(t, [])
+            if rows:
+                doing[_task_kind(rows[0]["task"])] += 1
+            elif used + prob.slots[t].minutes > adult.cap_minutes:
+                spent.add(adult.id)
+                doing["contracted hours used up"] += 1
+            else:
+                doing["free but held back by a rule (rotation, breaks or withdrawal limits)"] += 1
+    parts = [f"{what} ({n})" for what, n in doing.most_common()]
+    text = "; ".join(parts)
+    if spent:
+        text += f"; contracted hours used up: {', '.join(sorted(spent))}"
+    return text
+
+
+def _task_kind(task: str) -> str:
+    return {
+        "pupil": "EHC support of other pupils",
+        "class": "class support",
+        "intervention": "interventions",
+        "duty": "duties",
+    }[task.partition(":")[0]]
+
+
+def _ehcp(delivery: Delivery, pupil_id: str) -> str:
+    prob = delivery.problem
+    pupil = next(p for p in prob.pupils if p.id == pupil_id)
+    plan = pupil.ehcp
+    assert plan is not None
+    skills = ", ".join(sorted(plan.skills)) or "no particular skill"
+    if not plan.slots:
+        return f"no slot where support may be given (ehcp.when, subjects and lessons leave none) for {pupil_id}"
+    eligible = {a for t in plan.slots for a in plan.candidates[t]}
+    if not eligible:
+        return f"no adult with {skills} works in any of {pupil_id}'s support slots"
+    if len(eligible) < plan.min_staff or len(eligible) < plan.adults:
+        names = ", ".join(prob.adults[a].id for a in sorted(eligible))
+        return (
+            f"rotation needs {max(plan.min_staff, plan.adults)} different adults with {skills} "
+            f"but only {names} can support {pupil_id}"
+        )
+    most = len(eligible) * plan.max_share_minutes
+    if most < plan.required_minutes:
+        return (
+            f"rotation max_share lets each of the {len(eligible)} adults able to support {pupil_id} "
+            f"give at most {plan.max_share_minutes / 60:.1f} h, {most / 60:.1f} h in all"
+        )
+    busy = delivery.ehc_slots.get(pupil_id, set())
+    open_slots = [t for t in plan.slots if t not in busy]
+    doing = _what_adults_did(delivery, eligible, open_slots)
+    return (
+        f"in {len(open_slots)} possible slots the {len(eligible)} adults able to support {pupil_id} "
+        f"({skills}) were busy: {doing}"
+    )
+
+
+def _medical(delivery: Delivery, pupil_id: str) -> str:
+    prob = delivery.problem
+    pupil = next(p for p in prob.pupils if p.id == pupil_id)
+    need = pupil.medical
+    assert need is not None
+    missed = [t for t in need.slots if not delivery.medical_covered(pupil.index, t)]
+    skilled = {a.index for a in prob.adults if a.can(need.skills)}
+    skills = ", ".join(sorted(need.skills))
+    labels = _slot_list(prob, missed)
+    if not skilled:
+        return f"no adult has {skills}"
+    no_duty = [t for t in missed if t not in pupil.place and not any(t in d.slots for d in prob.duties)]
+    if no_duty:
+        return f"{pupil_id} has no lesson and there is no duty at {_slot_list(prob, no_duty)}, so no adult is near"
+    working = {a for a in skilled if any(t in prob.adults[a].works for t in missed)}
+    if not working:
+        return f"no adult with {skills} works at {labels}"
+    return f"uncovered at {labels}; adults with {skills} were: {_what_adults_did(delivery, working, missed)}"
+
+
+def _duty(delivery: Delivery, duty_id: str) -> str:
+    prob = delivery.problem
+    duty = next(d for d in prob.duties if d.id == duty_id)
+    short = [t for t in duty.slots if len(delivery.duty_rows.get((duty_id, t), [])) < duty.staff]
+    eligible = {a for t in short for a in duty.candidates[t]}
+    skills = ", ".join(sorted(duty.skills)) or "any skills"
+    if not eligible:
+        return f"no adult with {skills} works at {_slot_list(prob, short)}"
+    capped = [prob.adults[a].id for a in eligible if prob.adults[a].max_duties is not None]
+    doing = _what_adults_did(delivery, eligible, short)
+    text = f"short at {_slot_list(prob, short)}; the {len(eligible)} adults who could do it were: {doing}"
+    if capped:
+        text += f"; max_duties limits {', '.join(sorted(capped))}"
+    return text
+
+
+def _intervention(delivery: Delivery, iv_id: str) -> str:
+    prob = delivery.problem
+    iv = next(i for i in prob.interventions if i.id == iv_id)
+    skills = ", ".join(sorted(iv.skills)) or "no particular skill"
+    if not iv.slots:
+        return f"no allowed slot is {iv.minutes} minutes long and free of {iv_id}'s avoided subjects"
+    trained = {a for t in iv.slots for a in iv.candidates[t]}
+    if not trained:
+        return f"no adult with {skills} works in any allowed slot"
+    days = {prob.slots[t].day for t in iv.slots}
+    if iv.one_per_day and len(days) < iv.sessions:
+        return f"one_per_day: allowed slots fall on only {len(days)} days for {iv.sessions} sessions"
+    if iv.room_kind is not None and prob.room_capacity.get(iv.room_kind, 0) == 0:
+        return f"no room of kind {iv.room_kind}"
+    if iv.same_staff:
+        held = delivery.sessions.get(iv_id, [])
+        lead = {r["staff"] for rows in delivery.by_adult.values() for rs in rows.values() for r in rs
+                if r["task"] == f"intervention:{iv_id}"}  # fmt: skip
+        who = next(iter(lead)) if lead else None
+        if who is not None:
+            a = prob.adult_index[who]
+            free = [t for t in iv.slots if t not in held and t in prob.adults[a].works]
+            return (
+                f"same_staff: {who} delivers it and was busy in its other allowed slots: "
+                f"{_what_adults_did(delivery, {a}, free)}"
+            )
+    unused = [t for t in iv.slots if t not in delivery.sessions.get(iv_id, [])]
+    return f"the {len(trained)} adults with {skills} were: {_what_adults_did(delivery, trained, unused)}"
+
+
+def _class(delivery: Delivery, class_id: str) -> str:
+    prob = delivery.problem
+    rows = [r for r in prob.supports if r.class_id == class_id]
+    short = [t for r in rows for t in r.slots if len(delivery.class_rows.get((class_id, t), [])) < r.staff]
+    eligible = {a for r in rows for t in r.slots if t in short for a in r.candidates[t]}
+    if not eligible:
+        return f"no adult with the support's skills works at {_slot_list(prob, short)}"
+    return (
+        f"lower priority than EHC hours, medical cover, duties and interventions; at "
+        f"{len(short)} slots the adults who could help were: {_what_adults_did(delivery, eligible, short)}"
+    )
+
+
+def _slot_list(prob: Problem, slots: list[int], most: int = 6) -> str:
+    labels = [prob.slots[t].label for t in sorted(slots)]
+    if len(labels) > most:
+        return ", ".join(labels[:most]) + f" and {len(labels) - most} more"
+    return ", ".join(labels)
+
+
+_EXPLAINERS = {
+    "pupil": _ehcp,
+    "medical": _medical,
+    "duty": _duty,
+    "intervention": _intervention,
+    "class": _class,
+}

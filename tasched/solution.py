@@ -1,0 +1,229 @@
+"""The solution: a rota's rows, its shortfalls (each with a reason) and its KPIs.
+
+Built from the assignment rows and the compiled problem, so a rota read back from
+a file (``previous``) and a freshly solved one are treated alike.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from tasched.compile import Problem
+
+Row = dict[str, Any]
+
+
+@dataclass
+class Rota:
+    meta: dict[str, Any]
+    assignments: list[Row]
+    shortfalls: list[dict[str, Any]] = field(default_factory=list)
+    kpis: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return str(self.meta.get("status", ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "meta": self.meta,
+            "assignments": self.assignments,
+            "shortfalls": self.shortfalls,
+            "kpis": self.kpis,
+        }
+
+
+@dataclass
+class Delivery:
+    """What the rows deliver, indexed for KPIs, shortfalls and their reasons."""
+
+    problem: Problem
+    rows: list[Row]
+    slot_of: dict[tuple[str, str], int] = field(default_factory=dict)
+    # adult -> slot -> rows
+    by_adult: dict[str, dict[int, list[Row]]] = field(default_factory=lambda: defaultdict(dict))
+    ehc_slots: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # pupil -> slots supported
+    contact: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))  # (adult, pupil) -> minutes
+    sessions: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # intervention -> slots
+    duty_rows: dict[tuple[str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
+    class_rows: dict[tuple[str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def __post_init__(self) -> None:
+        prob = self.problem
+        self.slot_of = {(s.day_id, s.slot_id): s.index for s in prob.slots}
+        ivs = {iv.id: iv for iv in prob.interventions}
+        for row in self.rows:
+            t = self.slot_of[row["day"], row["slot"]]
+            self.by_adult[row["staff"]].setdefault(t, []).append(row)
+            kind, _, target = str(row["task"]).partition(":")
+            if kind == "pupil":
+                self.ehc_slots[target].add(t)
+                self.contact[row["staff"], target] += prob.slots[t].minutes
+            elif kind == "intervention":
+                self.sessions[target].append(t)
+                iv = ivs[target]
+                if iv.counts_for_ehcp:
+                    for p in iv.pupils:
+                        self.contact[row["staff"], prob.pupils[p].id] += iv.minutes
+            elif kind == "duty":
+                self.duty_rows[target, t].append(row["staff"])
+            elif kind == "class":
+                self.class_rows[target, t].append(row["staff"])
+
+    def ehc_minutes(self, pupil_index: int) -> int:
+        prob = self.problem
+        pupil = prob.pupils[pupil_index]
+        minutes = sum(prob.slots[t].minutes for t in self.ehc_slots.get(pupil.id, ()))
+        for i in pupil.interventions:
+            iv = prob.interventions[i]
+            if iv.counts_for_ehcp:
+                minutes += iv.minutes * len(self.sessions.get(iv.id, []))
+        return minutes
+
+    def contract_minutes(self, adult_id: str) -> int:
+        """Minutes of contract tasks: one per slot occupied, duties paid extra aside."""
+        extra = {d.id for d in self.problem.duties if d.paid_extra}
+        total = 0
+        for t, rows in self.by_adult.get(adult_id, {}).items():
+            if not all(r["task"].startswith("duty:") and r["task"][5:] in extra for r in rows):
+                total += self.problem.slots[t].minutes
+        return total
+
+    def extra_minutes(self, adult_id: str) -> int:
+        extra = {d.id for d in self.problem.duties if d.paid_extra}
+        return sum(
+            self.problem.slots[t].minutes
+            for t, rows in self.by_adult.get(adult_id, {}).items()
+            if any(r["task"].startswith("duty:") and r["task"][5:] in extra for r in rows)
+        )
+
+    def medical_covered(self, pupil_index: int, t: int) -> bool:
+        """An adult with the medical skills is near the pupil at slot t (docs/rules.md)."""
+        prob = self.problem
+        pupil = prob.pupils[pupil_index]
+        assert pupil.medical is not None
+        skills = pupil.medical.skills
+        iv_ids = {prob.interventions[i].id for i in pupil.interventions}
+        place = pupil.place.get(t)
+        pupil_class = {p.id: p.place.get(t) for p in prob.pupils}
+        for adult in prob.adults:
+            if not adult.can(skills):
+                continue
+            for row in self.by_adult.get(adult.id, {}).get(t, []):
+                kind, _, target = row["task"].partition(":")
+                if kind == "pupil" and target == pupil.id:
+                    return True
+                if kind == "intervention" and target in iv_ids:
+                    return True
+                if place is not None:
+                    if kind == "class" and target == place:
+                        return True
+                    if kind == "pupil" and row.get("mode") == "in_class" and pupil_class.get(target) == place:
+                        return True
+                elif kind == "duty":
+                    return True
+        return False
+
+
+def shortfall_amounts(delivery: Delivery) -> list[dict[str, Any]]:
+    """Every demand not fully met, as {task, required, delivered, unit} (reasons added later)."""
+    prob = delivery.problem
+    out: list[dict[str, Any]] = []
+    for pupil in prob.pupils:
+        plan = pupil.ehcp
+        if plan is not None and plan.required_minutes > 0:
+            got = delivery.ehc_minutes(pupil.index)
+            if got < plan.required_minutes:
+                out.append(_short(f"pupil:{pupil.id}", plan.required_minutes / 60, got / 60, "hours"))
+    for pupil in prob.pupils:
+        if pupil.medical is not None and pupil.medical.slots:
+            covered = sum(delivery.medical_covered(pupil.index, t) for t in pupil.medical.slots)
+            if covered < len(pupil.medical.slots):
+                out.append(_short(f"medical:{pupil.id}", len(pupil.medical.slots), covered, "slots"))
+    for duty in prob.duties:
+        need = duty.staff * len(duty.slots)
+        got = sum(min(duty.staff, len(delivery.duty_rows.get((duty.id, t), []))) for t in duty.slots)
+        if got < need:
+            out.append(_short(f"duty:{duty.id}", need, got, "adult-slots"))
+    for iv in prob.interventions:
+        got = len(delivery.sessions.get(iv.id, []))
+        if got < iv.sessions:
+            out.append(_short(f"intervention:{iv.id}", iv.sessions, got, "sessions"))
+    for class_id, (need, got) in class_support_totals(delivery).items():
+        if got < need:
+            out.append(_short(f"class:{class_id}", need, got, "adult-slots"))
+    return out
+
+
+def class_support_totals(delivery: Delivery) -> dict[str, tuple[int, int]]:
+    """class -> (adult-slots wanted, adult-slots given)."""
+    totals: dict[str, list[int]] = {}
+    for row in delivery.problem.supports:
+        need_got = totals.setdefault(row.class_id, [0, 0])
+        for t in row.slots:
+            need_got[0] += row.staff
+            need_got[1] += min(row.staff, len(delivery.class_rows.get((row.class_id, t), [])))
+    return {c: (v[0], v[1]) for c, v in totals.items()}
+
+
+def _short(task: str, required: float, delivered: float, unit: str) -> dict[str, Any]:
+    return {"task": task, "required": round(required, 2), "delivered": round(delivered, 2), "unit": unit}
+
+
+def compute_kpis(delivery: Delivery) -> dict[str, Any]:
+    """Per pupil, intervention, class and adult, and the week's and year's cost."""
+    prob = delivery.problem
+    school = prob.data.school
+    pupils: dict[str, Any] = {}
+    for pupil in prob.pupils:
+        plan = pupil.ehcp
+        if plan is None:
+            continue
+        shares = [m for (a, p), m in delivery.contact.items() if p == pupil.id and m > 0]
+        required = plan.required_minutes
+        pupils[pupil.id] = {
+            "ehc_hours_required": round(required / 60, 2),
+            "ehc_hours_delivered": round(delivery.ehc_minutes(pupil.index) / 60, 2),
+            "distinct_adults": len(shares),
+            "largest_share": round(max(shares) / required, 3) if shares and required else 0.0,
+        }
+    interventions = {
+        iv.id: {"sessions_required": iv.sessions, "sessions_delivered": len(delivery.sessions.get(iv.id, []))}
+        for iv in prob.interventions
+    }
+    classes = {
+        c: {
+            "support_required": need,
+            "support_delivered": got,
+            "coverage": round(got / need, 3) if need else 1.0,
+        }
+        for c, (need, got) in class_support_totals(delivery).items()
+    }
+    staff: dict[str, Any] = {}
+    weekly = 0.0
+    for adult in prob.adults:
+        contract = delivery.contract_minutes(adult.id)
+        extra = delivery.extra_minutes(adult.id)
+        hours = adult.contract_minutes / 60
+        overtime = max(0.0, contract / 60 - hours)
+        staff[adult.id] = {
+            "contracted_hours": round(hours, 2),
+            "assigned_hours": round(contract / 60, 2),
+            "extra_hours": round(extra / 60, 2),
+            "overtime_hours": round(overtime, 2),
+            "idle_minutes": max(0, adult.contract_minutes - adult.liaison_minutes - contract),
+            "duties": sum(
+                1 for rows in delivery.by_adult.get(adult.id, {}).values() for r in rows if r["task"].startswith("duty:")
+            ),
+        }
+        if adult.hourly_cost is not None:
+            weekly += adult.hourly_cost * (hours + overtime + extra / 60) * (1 + school.oncost)
+    return {
+        "pupils": pupils,
+        "interventions": interventions,
+        "classes": classes,
+        "staff": staff,
+        "cost": {"weekly": round(weekly, 2), "annual": round(weekly * school.paid_weeks, 2)},
+    }

@@ -1,0 +1,223 @@
+"""Build the week's CP-SAT model, solve it and read the rota back.
+
+The order of `build_model` is the order of format.md: hard rules, then demands
+(EHC hours, medical cover, duties, interventions, class support), then soft goals.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from tasched import __version__
+from tasched.compile import Problem, compile_problem
+from tasched.model import SchoolData
+from tasched.solution import Delivery, Rota, Row, compute_kpis, shortfall_amounts
+from tasched.solver import demands, goals, rules
+from tasched.solver.model import WEIGHT_SCALE, RotaModel
+
+__all__ = ["ModelSize", "build_model", "solve"]
+
+HARD_RULES = (
+    rules.add_one_place_per_slot,  # first: the others use its places and busy literals
+    rules.add_contracted_hours,
+    rules.add_max_duties,
+    rules.add_pupil_whereabouts,  # before demands: defines when a pupil is supported
+    rules.add_rotation_rules,
+    rules.add_room_capacity,
+    rules.add_withdrawal_limit,
+    rules.add_break_rule,
+    rules.add_pins,
+)
+DEMANDS = (
+    demands.add_ehcp_hours,
+    demands.add_medical_cover,
+    demands.add_duties,
+    demands.add_intervention_sessions,
+    demands.add_class_support,
+)
+SOFT_GOALS = (
+    goals.add_class_continuity,
+    goals.add_intervention_continuity,
+    goals.add_duty_fairness,
+    goals.add_idle_time,
+    goals.add_overtime,
+    goals.add_subject_match,
+    goals.add_preferences,
+)
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    variables: int
+    constraints: int
+    build_seconds: float
+
+
+def build_model(problem: Problem) -> RotaModel:
+    """Every rule, demand and goal, each from its own function, into one CP-SAT model."""
+    rm = RotaModel(problem)
+    for add in (*HARD_RULES, *DEMANDS, *SOFT_GOALS):
+        add(rm)
+    rm.cp.minimize(sum(p.weight * p.expr for p in rm.penalties))
+    return rm
+
+
+def solve(
+    school: SchoolData,
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    verbose: bool = False,
+    input_digest: str = "",
+    on_solution: Callable[[dict[str, float]], None] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Rota:
+    """Solve a validated school's week; the settings default to `rules.solver`."""
+    settings = school.rules.solver
+    time_limit = settings.time_limit if time_limit is None else time_limit
+    seed = settings.seed if seed is None else seed
+    workers = settings.workers if workers is None else workers
+
+    started = time.perf_counter()
+    problem = compile_problem(school)
+    rm = build_model(problem)
+    proto = rm.cp.proto
+    size = ModelSize(len(proto.variables), len(proto.constraints), time.perf_counter() - started)
+    if log:
+        log(f"model: {size.variables} variables, {size.constraints} constraints, built in {size.build_seconds:.2f} s")
+
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = time_limit
+    params.random_seed = seed
+    params.num_workers = workers
+    if workers == 1:
+        # One worker is reproducible only under a deterministic limit, not a wall clock.
+        params.max_deterministic_time = time_limit
+    params.log_search_progress = verbose
+    if verbose and log:
+        solver.log_callback = log
+    callback = _Progress(on_solution, started) if on_solution else None
+    status = solver.solve(rm.cp, callback)
+
+    meta: dict[str, Any] = {
+        "tool": "tasched",
+        "version": __version__,
+        "format_version": 1,
+        "input_digest": input_digest,
+        "status": "no_rota",
+        "objective": None,
+        "bound": None,
+        "gap": None,
+        "seconds": round(time.perf_counter() - started, 2),
+        "seed": seed,
+        "workers": workers,
+        "time_limit": time_limit,
+        "model": {"variables": size.variables, "constraints": size.constraints},
+    }
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Rota(meta=meta, assignments=[])
+    objective = solver.objective_value / WEIGHT_SCALE
+    bound = solver.best_objective_bound / WEIGHT_SCALE
+    meta.update(
+        status="optimal" if status == cp_model.OPTIMAL else "feasible",
+        objective=round(objective, 2),
+        bound=round(bound, 2),
+        gap=round(_gap(objective, bound), 4),
+    )
+    rows = extract_rows(rm, solver)
+    return finish_rota(problem, rows, meta)
+
+
+def finish_rota(problem: Problem, rows: list[Row], meta: dict[str, Any]) -> Rota:
+    """Shortfalls with reasons, and KPIs, for a set of rows."""
+    from tasched.explain import give_reasons
+
+    delivery = Delivery(problem, rows)
+    shortfalls = give_reasons(delivery, shortfall_amounts(delivery))
+    return Rota(meta=meta, assignments=rows, shortfalls=shortfalls, kpis=compute_kpis(delivery))
+
+
+def _gap(objective: float, bound: float) -> float:
+    if abs(objective - bound) < 1e-6:
+        return 0.0
+    return abs(objective - bound) / max(abs(objective), 1.0)
+
+
+def extract_rows(rm: RotaModel, solver: cp_model.CpSolver) -> list[Row]:
+    """The rota's rows: one per adult, slot and task, sorted by adult then time."""
+    prob = rm.problem
+    rows: list[tuple[tuple[int, int, str], Row]] = []
+
+    def add(a: int, t: int, task: str, mode: str | None = None,
+            pupils: list[str] | None = None, room: str | None = None) -> None:  # fmt: skip
+        slot = prob.slots[t]
+        row: Row = {"staff": prob.adults[a].id, "day": slot.day_id, "slot": slot.slot_id, "task": task,
+                    "mode": mode, "pupils": pupils or [], "room": room}  # fmt: skip
+        rows.append(((a, t, task), row))
+
+    for (a, k, t), var in rm.class_support.items():
+        if solver.boolean_value(var):
+            add(a, t, f"class:{prob.supports[k].class_id}")
+    for (a, p, t, mode), var in rm.ehcp.items():
+        if solver.boolean_value(var):
+            pupil_id = prob.pupils[p].id
+            add(a, t, f"pupil:{pupil_id}", mode, [pupil_id])
+    rooms = _assign_rooms(rm, solver)
+    for (a, i, t), var in rm.deliver.items():
+        if solver.boolean_value(var):
+            iv = prob.interventions[i]
+            add(a, t, f"intervention:{iv.id}", None, [prob.pupils[p].id for p in iv.pupils], rooms.get((i, t)))
+    for (a, j, t), var in rm.duty.items():
+        if solver.boolean_value(var):
+            add(a, t, f"duty:{prob.duties[j].id}")
+    rows.sort(key=lambda item: item[0])
+    return [row for _, row in rows]
+
+
+def _assign_rooms(rm: RotaModel, solver: cp_model.CpSolver) -> dict[tuple[int, int], str]:
+    """Give each session that needs a room one of its kind, filling rooms in id order.
+
+    The model already keeps sessions within the kind's total capacity, so this never fails.
+    """
+    prob = rm.problem
+    rooms_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for room in sorted(prob.data.rooms, key=lambda r: r.id):
+        rooms_of[room.kind].append((room.id, room.capacity))
+    given: dict[tuple[int, int], str] = {}
+    used: dict[tuple[str, int], int] = defaultdict(int)
+    for (i, t), var in sorted(rm.session.items()):
+        kind = prob.interventions[i].room_kind
+        if kind is None or not solver.boolean_value(var):
+            continue
+        for room_id, capacity in rooms_of[kind]:
+            if used[room_id, t] < capacity:
+                used[room_id, t] += 1
+                given[i, t] = room_id
+                break
+    return given
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports each improving rota: elapsed seconds, objective and bound."""
+
+    def __init__(self, report: Callable[[dict[str, float]], None], started: float) -> None:
+        super().__init__()
+        self._report = report
+        self._started = started
+
+    def on_solution_callback(self) -> None:
+        self._report(
+            {
+                "elapsed": time.perf_counter() - self._started,
+                "objective": self.objective_value / WEIGHT_SCALE,
+                "bound": self.best_objective_bound / WEIGHT_SCALE,
+            }
+        )

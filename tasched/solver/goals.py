@@ -1,0 +1,144 @@
+"""Soft goals: what makes a valid rota a good one, after every demand.
+
+Each weight comes from `rules.weights` (a zero weight switches the goal off).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from tasched.model import Phase
+from tasched.solver.model import IN_CLASS, Literal, RotaModel
+
+
+def add_class_continuity(rm: RotaModel) -> None:
+    """Primary and special: the same adult with a class across the week.
+
+    Penalise each distinct adult giving a class support.
+    """
+    prob = rm.problem
+    weight = prob.data.rules.weights.class_continuity
+    if prob.data.school.phase not in (Phase.primary, Phase.special) or weight == 0:
+        return
+    per_class: dict[tuple[str, int], list[Literal]] = defaultdict(list)
+    for (a, k, _), var in rm.class_support.items():
+        per_class[prob.supports[k].class_id, a].append(var)
+    adults_of: dict[str, list[Literal]] = defaultdict(list)
+    for (class_id, a), literals in per_class.items():
+        used = rm.cp.new_bool_var(f"class_adult[{class_id},{a}]")
+        for lit in literals:
+            rm.cp.add_implication(lit, used)
+        adults_of[class_id].append(used)
+    for class_id, used_list in adults_of.items():
+        rm.add_penalty("class_continuity", f"class:{class_id}", sum(used_list), weight)
+
+
+def add_intervention_continuity(rm: RotaModel) -> None:
+    """Where `same_staff` is false, still favour few deliverers of an intervention."""
+    weight = rm.problem.data.rules.weights.intervention_continuity
+    for iv in rm.problem.interventions:
+        if iv.same_staff:
+            continue
+        leads = [var for (a, i), var in rm.lead.items() if i == iv.index]
+        if leads:
+            rm.add_penalty("intervention_continuity", f"intervention:{iv.id}", sum(leads), weight)
+
+
+def add_duty_fairness(rm: RotaModel) -> None:
+    """Share duties fairly: penalise the largest number of duty slots on any one adult."""
+    weight = rm.problem.data.rules.weights.duty_fairness
+    per_adult = rm.duties_by_adult()
+    if not per_adult or weight == 0:
+        return
+    heaviest = rm.cp.new_int_var(0, max(len(v) for v in per_adult.values()), "most_duties")
+    for literals in per_adult.values():
+        rm.cp.add(heaviest >= sum(literals))
+    rm.add_penalty("duty_fairness", "", heaviest, weight)
+
+
+def add_idle_time(rm: RotaModel) -> None:
+    """Paid time left idle is waste: penalise contracted minutes (less liaison) without a task."""
+    prob, cp = rm.problem, rm.cp
+    weight = prob.data.rules.weights.idle
+    per_adult: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
+    for (a, t), literals in rm.contract_places.items():
+        per_adult[a].extend(prob.slots[t].minutes * lit for lit in literals)
+    for adult in prob.adults:
+        target = adult.contract_minutes - adult.liaison_minutes
+        if target <= 0:
+            continue
+        idle = cp.new_int_var(0, target, f"idle[{adult.index}]")
+        cp.add(idle >= target - sum(per_adult.get(adult.index, [])))
+        rm.add_penalty("idle", f"staff:{adult.id}", idle, weight)
+
+
+def add_overtime(rm: RotaModel) -> None:
+    """Overtime is allowed where contracted, but paid: use it only when it buys a demand."""
+    prob, cp = rm.problem, rm.cp
+    weight = prob.data.rules.weights.overtime
+    per_adult: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
+    for (a, t), literals in rm.contract_places.items():
+        per_adult[a].extend(prob.slots[t].minutes * lit for lit in literals)
+    for adult in prob.adults:
+        room = adult.cap_minutes - adult.contract_minutes
+        if room <= 0:
+            continue
+        overtime = cp.new_int_var(0, room, f"overtime[{adult.index}]")
+        cp.add(overtime >= sum(per_adult.get(adult.index, [])) - adult.contract_minutes)
+        rm.add_penalty("overtime", f"staff:{adult.id}", overtime, weight)
+
+
+def add_subject_match(rm: RotaModel) -> None:
+    """Secondary: prefer adults who know the subject of the lesson they support.
+
+    Wanted subjects: the support row's `subjects`, else the lesson's subject. Only
+    adults who list subjects are judged.
+    """
+    prob = rm.problem
+    weight = prob.data.rules.weights.subject_match
+    if weight == 0:
+        return
+    terms = []
+    for (a, k, t), var in rm.class_support.items():
+        row = prob.supports[k]
+        wanted = set(row.subjects) or _lesson_subject(rm, row.class_id, t)
+        if _mismatch(rm, a, wanted):
+            terms.append(prob.slots[t].minutes * var)
+    for (a, p, t, mode), var in rm.ehcp.items():
+        if mode == IN_CLASS and _mismatch(rm, a, _lesson_subject(rm, prob.pupils[p].place[t], t)):
+            terms.append(prob.slots[t].minutes * var)
+    if terms:
+        rm.add_penalty("subject_match", "", sum(terms), weight)
+
+
+def _lesson_subject(rm: RotaModel, class_id: str, t: int) -> set[str]:
+    subject = rm.problem.subject_at.get((class_id, t))
+    return {subject} if subject else set()
+
+
+def _mismatch(rm: RotaModel, a: int, wanted: set[str]) -> bool:
+    known = rm.problem.adults[a].subjects
+    return bool(wanted and known and not (known & wanted))
+
+
+def add_preferences(rm: RotaModel) -> None:
+    """Reward minutes an adult spends on a task listed in their `prefer`."""
+    prob = rm.problem
+    weight = prob.data.rules.weights.preference
+    if weight == 0:
+        return
+    terms = []
+    for (a, k, t), var in rm.class_support.items():
+        if f"class:{prob.supports[k].class_id}" in prob.adults[a].prefer:
+            terms.append(prob.slots[t].minutes * var)
+    for (a, p, t, _), var in rm.ehcp.items():
+        if f"pupil:{prob.pupils[p].id}" in prob.adults[a].prefer:
+            terms.append(prob.slots[t].minutes * var)
+    for (a, i, t), var in rm.deliver.items():
+        if f"intervention:{prob.interventions[i].id}" in prob.adults[a].prefer:
+            terms.append(prob.slots[t].minutes * var)
+    for (a, j, t), var in rm.duty.items():
+        if f"duty:{prob.duties[j].id}" in prob.adults[a].prefer:
+            terms.append(prob.slots[t].minutes * var)
+    if terms:
+        rm.add_penalty("preference", "", -sum(terms), weight)

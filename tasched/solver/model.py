@@ -1,0 +1,116 @@
+"""The CP-SAT decision variables of a rota and the bookkeeping every rule shares.
+
+A decision variable exists only where the task is possible: the adult works in
+that slot, holds the task's skills, and the task can happen then (compiled in
+:mod:`tasched.compile`). Rules and demands then sum over prepared lists.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from tasched.compile import Problem
+
+Literal = cp_model.IntVar
+IN_CLASS, WITHDRAWN = "in_class", "withdrawn"
+
+
+@dataclass
+class Penalty:
+    """A named term of the objective, traceable to its source (a demand or a goal).
+
+    family: the rule or goal that registered it, e.g. ``ehcp_hours``.
+    task: what it concerns, e.g. ``pupil:P014`` (empty for school-wide goals).
+    expr: the amount (minutes short, sessions missed, ...), minimised.
+    weight: objective weight per unit.
+    """
+
+    family: str
+    task: str
+    expr: cp_model.LinearExprT
+    weight: int
+
+
+class RotaModel:
+    """The CP-SAT model of one school week, with its variables indexed by dense ids."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.cp = cp_model.CpModel()
+        self.penalties: list[Penalty] = []
+        # Decision variables (only those that can be true).
+        self.class_support: dict[tuple[int, int, int], Literal] = {}  # (adult, support row, slot)
+        self.ehcp: dict[tuple[int, int, int, str], Literal] = {}  # (adult, pupil, slot, mode)
+        self.session: dict[tuple[int, int], Literal] = {}  # (intervention, slot)
+        self.deliver: dict[tuple[int, int, int], Literal] = {}  # (adult, intervention, slot)
+        self.lead: dict[tuple[int, int], Literal] = {}  # (adult, intervention): the deliverer
+        self.duty: dict[tuple[int, int, int], Literal] = {}  # (adult, duty, slot)
+        # Derived per adult and slot: the places they could be (one literal per place).
+        self.places: dict[tuple[int, int], list[Literal]] = defaultdict(list)
+        self.contract_places: dict[tuple[int, int], list[Literal]] = defaultdict(list)
+        self.busy: dict[tuple[int, int], Literal] = {}
+        # Derived per pupil and slot: supported (0/1) in each mode.
+        self.supported: dict[tuple[int, int, str], cp_model.LinearExprT] = {}
+        self._create_variables()
+
+    def add_penalty(self, family: str, task: str, expr: cp_model.LinearExprT, weight: float) -> None:
+        """Register a minimised term; zero weights are dropped (PyJobShop's idiom)."""
+        scaled = round(weight * WEIGHT_SCALE)
+        if scaled != 0:
+            self.penalties.append(Penalty(family, task, expr, scaled))
+
+    def _create_variables(self) -> None:
+        prob, cp = self.problem, self.cp
+        for k, row in enumerate(prob.supports):
+            for t in row.slots:
+                for a in row.candidates[t]:
+                    self.class_support[a, k, t] = cp.new_bool_var(f"class[{a},{k},{t}]")
+        for pupil in prob.pupils:
+            plan = pupil.ehcp
+            if plan is None or plan.required_minutes == 0:
+                continue
+            for t in plan.slots:
+                for mode in plan.modes:
+                    if mode == IN_CLASS and t not in pupil.place:
+                        continue
+                    for a in plan.candidates[t]:
+                        self.ehcp[a, pupil.index, t, mode] = cp.new_bool_var(f"ehcp[{a},{pupil.index},{t},{mode}]")
+        for iv in prob.interventions:
+            for t in iv.slots:
+                if not iv.candidates[t]:
+                    continue
+                self.session[iv.index, t] = cp.new_bool_var(f"session[{iv.index},{t}]")
+                for a in iv.candidates[t]:
+                    self.deliver[a, iv.index, t] = cp.new_bool_var(f"deliver[{a},{iv.index},{t}]")
+        for duty in prob.duties:
+            for t in duty.slots:
+                for a in duty.candidates[t]:
+                    self.duty[a, duty.index, t] = cp.new_bool_var(f"duty[{a},{duty.index},{t}]")
+
+    # Indexes built once, so every rule is a sum over a prepared list.
+    def ehcp_by_pupil_slot(self) -> dict[tuple[int, int, str], list[Literal]]:
+        index: dict[tuple[int, int, str], list[Literal]] = defaultdict(list)
+        for (_, p, t, mode), var in self.ehcp.items():
+            index[p, t, mode].append(var)
+        return index
+
+    def sessions_by_pupil_slot(self) -> dict[tuple[int, int], list[tuple[int, Literal]]]:
+        """(pupil, slot) -> [(intervention, session literal)]."""
+        index: dict[tuple[int, int], list[tuple[int, Literal]]] = defaultdict(list)
+        for (i, t), var in self.session.items():
+            for p in self.problem.interventions[i].pupils:
+                index[p, t].append((i, var))
+        return index
+
+    def duties_by_adult(self) -> dict[int, list[Literal]]:
+        index: dict[int, list[Literal]] = defaultdict(list)
+        for (a, _, _), var in self.duty.items():
+            index[a].append(var)
+        return index
+
+
+# CP-SAT needs integer coefficients: weights are scaled by this and rounded.
+WEIGHT_SCALE = 10
