@@ -30,3 +30,14 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def field_path(path: tuple[str | int, ...] | list[str | int]) -> str:
+    """The dotted form of a path into the document: ('staff', 2, 'hours') -> 'staff[2].hours'."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text

@@ -26,9 +26,19 @@ _TASK = re.compile(r"^(class|pupil|intervention|duty):(.+)$|^free$")
 
 
 class Strict(BaseModel):
-    """Base for every input type: unknown fields are an error, never ignored."""
+    """Base for every input type: unknown fields are an error, never ignored.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+    Numbers are accepted where text is expected (room 101, pupil id 4021 written
+    unquoted in YAML); infinities and NaN are refused wherever a number is.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        str_strip_whitespace=True,
+        coerce_numbers_to_str=True,
+        allow_inf_nan=False,
+    )
 
 
 class Phase(StrEnum):

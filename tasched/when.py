@@ -9,6 +9,7 @@ order); a slot part is `P1`, `P1-P3` (the day's order) or a slot kind
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -69,7 +70,9 @@ def parse_when(expr: str | None, shape: WeekShape) -> set[DaySlot]:
     for item in text.split(","):
         item = item.strip()
         if not item:
-            raise WhenError(f"empty item in when-expression {text!r} (two commas, or a trailing comma)")
+            raise WhenError(
+                f"empty item in when-expression {text!r} (two commas, or a trailing comma)"
+            )
         result |= _parse_item(item, shape)
     return result
 
@@ -77,7 +80,7 @@ def parse_when(expr: str | None, shape: WeekShape) -> set[DaySlot]:
 def _parse_item(item: str, shape: WeekShape) -> set[DaySlot]:
     if item == "*":
         return shape.everything()
-    parts = item.split()
+    parts = re.sub(r"\s*-\s*", "-", item).split()  # "Mon - Wed" is "Mon-Wed"
     if len(parts) > 2:
         raise WhenError(
             f"{item!r} has {len(parts)} parts; write a day part then a slot part, e.g. 'Mon P1-P3'",
@@ -96,8 +99,8 @@ def _parse_item(item: str, shape: WeekShape) -> set[DaySlot]:
 
 
 def _is_day_part(token: str, shape: WeekShape) -> bool:
-    first = token.split("-", 1)[0]
-    return first in shape.days and first not in shape.slots
+    ends = token.split("-", 1) if token not in shape.days else [token]
+    return any(end in shape.days and end not in shape.slots for end in ends)
 
 
 def _range(token: str, names: Sequence[str], what: str, shape: WeekShape) -> list[int]:
@@ -111,7 +114,8 @@ def _range(token: str, names: Sequence[str], what: str, shape: WeekShape) -> lis
         first, last = names.index(low), names.index(high)
         if last < first:
             raise WhenError(
-                f"{what} range {token!r} runs backwards; write it in calendar order, e.g. {high}-{low}",
+                f"{what} range {token!r} runs backwards; write it in calendar order, "
+                f"e.g. {high}-{low}",
                 token,
             )
         return list(range(first, last + 1))
@@ -121,12 +125,29 @@ def _range(token: str, names: Sequence[str], what: str, shape: WeekShape) -> lis
 def _day_part(token: str, shape: WeekShape) -> list[int]:
     if token in shape.days or "-" in token:
         return _range(token, shape.days, "day", shape)
+    if token in shape.slots or token in SLOT_KINDS:
+        first = shape.days[0] if shape.days else "Mon"
+        raise WhenError(
+            f"{token!r} is a slot, not a day; write the day part first, e.g. '{first} {token}'",
+            token,
+        )
     raise WhenError(f"unknown day {token!r}", token, nearest(token, shape.days))
 
 
 def _slot_part(token: str, shape: WeekShape, single: bool = False) -> list[int]:
     if token in shape.slots or ("-" in token and token not in SLOT_KINDS):
-        return _range(token, shape.slots, "slot", shape)
+        try:
+            return _range(token, shape.slots, "slot", shape)
+        except WhenError as error:
+            if not single or error.suggestion or error.token in ("", token):
+                raise
+            # a lone range may have meant days as well as slots: suggest from both
+            names = [*shape.slots, *shape.days]
+            raise WhenError(
+                f"unknown day or slot {error.token!r} in {token!r}",
+                error.token,
+                nearest(error.token, names),
+            ) from None
     if token in SLOT_KINDS:
         return [i for i, kind in enumerate(shape.kinds) if kind == token]
     if single:  # a lone token may have meant a day as well as a slot

@@ -1,0 +1,3 @@
+from tasched.cli import main
+
+main()

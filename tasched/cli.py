@@ -1,0 +1,192 @@
+"""The `tasched` command line.
+
+Each command is a thin layer over the public API (:mod:`tasched`). Bad input
+never shows a Python traceback: problems are printed as `FILE:LINE: field:
+message` lines and the exit code is 2. An unexpected failure prints a short
+"internal error" line and exits 1 (the traceback only with --debug or
+TASCHED_DEBUG=1).
+
+Exit codes: 0 success, 1 internal error, 2 bad input or usage, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+import tasched
+from tasched.errors import InputError, Problem
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    name="tasched",
+    help=(
+        "Weekly teaching-assistant rotas for English schools: EHC-plan hours, interventions, "
+        "duties and class support, built with OR-Tools CP-SAT.\n\n"
+        "Start with `tasched validate school.yaml`; the file format is described in the README "
+        "and `tasched schema`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state = {"debug": False}
+
+
+def out() -> Console:
+    """Console for results (stdout); colour only on a terminal."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def err() -> Console:
+    """Console for problems and notes (stderr); colour only on a terminal."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_problems(problems: list[Problem], console: Console | None = None) -> None:
+    """Print each problem on its own line, `FILE:LINE: field: message`."""
+    console = console or err()
+    for problem in problems:
+        where = f"{problem.location}: " if problem.location else ""
+        what = f"{problem.field}: " if problem.field else ""
+        console.print(
+            f"[bold]{_escape(where)}[/][cyan]{_escape(what)}[/]{_escape(problem.message)}"
+        )
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tasched {tasched.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            envvar="TASCHED_DEBUG",
+            help="Show the full traceback of an internal error (or set TASCHED_DEBUG=1).",
+        ),
+    ] = False,
+) -> None:
+    """Weekly teaching-assistant rotas for English schools."""
+    _state["debug"] = debug
+
+
+# --- validate ---------------------------------------------------------------------------
+
+
+@app.command()
+def validate(
+    school: Annotated[
+        Path,
+        typer.Argument(
+            help="The school file: YAML (.yaml, .yml) or Excel (.xlsx).", show_default=False
+        ),
+    ],
+) -> None:
+    """Check a school file and list every problem in it.
+
+    Each problem reads `FILE:LINE: field: what is wrong`, with the fix. Exits 0
+    when the file is valid and 2 when it is not.
+    """
+    try:
+        data = tasched.load(str(school))
+    except InputError as error:
+        print_problems(error.problems)
+        count = len(error.problems)
+        noun = "problem" if count == 1 else "problems"
+        err().print(f"[red]✗[/] {_escape(str(school))}: {count} {noun}")
+        raise typer.Exit(EXIT_INPUT) from None
+    with_plans = sum(1 for p in data.pupils if p.ehcp is not None)
+    out().print(
+        f"[green]✓[/] {_escape(str(school))} is valid: {len(data.staff)} staff, "
+        f"{len(data.classes)} classes, {len(data.pupils)} pupils ({with_plans} with EHC plans), "
+        f"{len(data.interventions)} interventions, {len(data.duties)} duties"
+    )
+
+
+# --- schema -----------------------------------------------------------------------------
+
+
+def schema_text() -> str:
+    """The JSON Schema of a school file, as committed in schemas/school.schema.json."""
+    from tasched.model import json_schema
+
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the schema to this file instead of printing it."
+        ),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of a school file.
+
+    Editors use it to check and complete school files as they are typed (e.g.
+    VS Code's YAML extension: `# yaml-language-server: $schema=school.schema.json`).
+    """
+    text = schema_text()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    err().print(f"wrote {_escape(str(output))}")
+
+
+# --- entry point ------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; never lets a traceback reach a user unless asked for."""
+    debug = os.environ.get("TASCHED_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+    try:
+        app(args=argv, prog_name="tasched")
+    except SystemExit:
+        raise
+    except InputError as error:
+        print_problems(error.problems)
+        sys.exit(EXIT_INPUT)
+    except KeyboardInterrupt:
+        err().print("interrupted")
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:
+        if debug or _state["debug"]:
+            traceback.print_exc()
+        message = str(error) or type(error).__name__
+        err().print(
+            f"[red]internal error:[/] {_escape(type(error).__name__)}: {_escape(message)}; "
+            "please report it (run again with --debug for the details)"
+        )
+        sys.exit(EXIT_INTERNAL)

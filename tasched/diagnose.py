@@ -1,0 +1,229 @@
+"""Before solving: find demands no rota can meet, and say so in the school's words.
+
+Errors are hard rules the input makes impossible (a pupil's plan that no adult
+may deliver, a medical need nobody is trained for, a pin that cannot hold): the
+solve stops with exit 2. Warnings are demands that can be only partly met: the
+solve goes on and the rota lists the shortfall.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from tasched.compile import Problem
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "error" | "warning"
+    task: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.task}: {self.message}"
+
+
+def diagnose(prob: Problem) -> list[Finding]:
+    """Every impossibility found by counting, cheapest checks first."""
+    findings: list[Finding] = []
+    for check in (_ehcp_plans, _medical_needs, _interventions, _duties, _skills_time, _pins):
+        findings.extend(check(prob))
+    return findings
+
+
+def _skills_text(skills: frozenset[str]) -> str:
+    return " and ".join(sorted(skills))
+
+
+def _who(prob: Problem, adults: set[int]) -> str:
+    names = [prob.adults[a].id for a in sorted(adults)]
+    return ", ".join(names) if names else "nobody"
+
+
+def _ehcp_plans(prob: Problem) -> list[Finding]:
+    """Per pupil: plan hours against the slots and the skilled adults able to give them."""
+    out = []
+    for pupil in prob.pupils:
+        plan = pupil.ehcp
+        if plan is None or plan.required_minutes == 0:
+            continue
+        task = f"pupil:{pupil.id}"
+        hours = plan.required_minutes / 60
+        if not plan.slots:
+            out.append(Finding("error", task, f"needs {hours:g} h but there is no slot where support may be "
+                                              "given (check ehcp.when, ehcp.subjects and the pupil's classes)"))  # fmt: skip
+            continue
+        eligible = {a for t in plan.slots for a in plan.candidates[t]}
+        skilled = {a.index for a in prob.adults if a.can(plan.skills)}
+        need = max(plan.min_staff, plan.adults)
+        if len(eligible) < need:
+            what = f"with {_skills_text(plan.skills)} " if plan.skills else ""
+            rule = "2:1 support (ehcp.adults 2)" if plan.adults > plan.min_staff else (
+                f"rotation.min_staff {plan.min_staff}")  # fmt: skip
+            where = "" if eligible == skilled else " in the slots where support may be given"
+            out.append(Finding("error", task, f"needs support from {need} adults {what}({rule}), but only "
+                                              f"{_who(prob, eligible)} can{where}"))  # fmt: skip
+            continue
+        # Slots where enough eligible adults work: the most the week can hold.
+        possible = sum(prob.slots[t].minutes for t in plan.slots if len(plan.candidates[t]) >= plan.adults)
+        by_share = len(eligible) * plan.max_share_minutes
+        if possible < plan.required_minutes:
+            out.append(Finding("warning", task, f"needs {hours:g} h but only {possible / 60:g} h of its "
+                                                "support slots have an eligible adult at work"))  # fmt: skip
+        elif by_share < plan.required_minutes:
+            out.append(Finding("warning", task, f"needs {hours:g} h but rotation.max_share lets each of the "
+                                                f"{len(eligible)} eligible adults ({_who(prob, eligible)}) give "
+                                                f"{plan.max_share_minutes / 60:g} h: {by_share / 60:g} h at most"))  # fmt: skip
+    return out
+
+
+def _medical_needs(prob: Problem) -> list[Finding]:
+    out = []
+    for pupil in prob.pupils:
+        need = pupil.medical
+        if need is None or not need.slots:
+            continue
+        skilled = {a.index for a in prob.adults if a.can(need.skills)}
+        task = f"medical:{pupil.id}"
+        if not skilled:
+            out.append(Finding("error", task, f"needs an adult with {_skills_text(need.skills)} nearby, "
+                                              "but no adult has it"))  # fmt: skip
+            continue
+        uncovered = [t for t in need.slots if not any(t in prob.adults[a].works for a in skilled)]
+        no_duty = [t for t in need.slots if t not in pupil.place and not any(t in d.slots for d in prob.duties)]
+        if uncovered:
+            out.append(Finding("warning", task, f"no adult with {_skills_text(need.skills)} works at "
+                                                f"{_labels(prob, uncovered)}"))  # fmt: skip
+        if no_duty:
+            out.append(Finding("warning", task, f"has no lesson and there is no duty at {_labels(prob, no_duty)}, "
+                                                "so nobody can be near then; add a duty or narrow medical.when"))  # fmt: skip
+    return out
+
+
+def _interventions(prob: Problem) -> list[Finding]:
+    """Per intervention: sessions against the days with a trained adult and a long-enough slot."""
+    out = []
+    for iv in prob.interventions:
+        task = f"intervention:{iv.id}"
+        skills = _skills_text(iv.skills) or "its skills"
+        if not iv.slots:
+            out.append(Finding("warning", task, f"no allowed slot is at least {iv.minutes} minutes long outside "
+                                                "its avoided subjects: no session can run"))  # fmt: skip
+            continue
+        trained = {a for t in iv.slots for a in iv.candidates[t]}
+        if not trained:
+            out.append(Finding("warning", task, f"no adult with {skills} works in its allowed slots: "
+                                                "no session can run"))  # fmt: skip
+            continue
+        if iv.same_staff:
+            best = max(len({prob.slots[t].day for t in iv.slots if a in iv.candidates[t]}) for a in trained)
+            days_text = "days on which one trained adult can deliver every session"
+        else:
+            best = len({prob.slots[t].day for t in iv.slots if iv.candidates[t]})
+            days_text = "days with a trained adult and an allowed slot"
+        if iv.one_per_day and best < iv.sessions:
+            out.append(Finding("warning", task, f"needs {iv.sessions} sessions a week, one a day, but there are "
+                                                f"only {best} {days_text} ({skills})"))  # fmt: skip
+    return out
+
+
+def _duties(prob: Problem) -> list[Finding]:
+    """Per duty and slot: adults required against adults available with the skills."""
+    out = []
+    for duty in prob.duties:
+        task = f"duty:{duty.id}"
+        thin = [t for t in duty.slots if len(duty.candidates[t]) < duty.staff]
+        if thin:
+            t = thin[0]
+            skills = f" with {_skills_text(duty.skills)}" if duty.skills else ""
+            out.append(Finding("warning", task, f"needs {duty.staff} adults{skills} at {_labels(prob, thin)}, but "
+                                                f"at {prob.slots[t].label} only {len(duty.candidates[t])} work then"))  # fmt: skip
+        for skill in sorted(duty.any_skills):
+            missing = [t for t in duty.slots if not any(skill in prob.adults[a].skills for a in duty.candidates[t])]
+            if missing:
+                out.append(Finding("warning", task, f"needs someone with {skill} on it, but nobody with {skill} "
+                                                    f"works at {_labels(prob, missing)}, so it cannot be staffed then"))  # fmt: skip
+    return out
+
+
+def _skills_time(prob: Problem) -> list[Finding]:
+    """Per skill: the time demands needing it against the contracted time of those who have it."""
+    demand: dict[str, int] = defaultdict(int)
+    for pupil in prob.pupils:
+        if pupil.ehcp is not None:
+            for skill in pupil.ehcp.skills:
+                demand[skill] += pupil.ehcp.required_minutes * pupil.ehcp.adults
+    for iv in prob.interventions:
+        for skill in iv.skills:
+            demand[skill] += iv.sessions * iv.minutes
+    out = []
+    for skill, minutes in sorted(demand.items()):
+        supply = sum(a.cap_minutes for a in prob.adults if skill in a.skills)
+        if supply < minutes:
+            holders = {a.index for a in prob.adults if skill in a.skills}
+            out.append(Finding("warning", f"skill:{skill}", f"plans and interventions need {minutes / 60:g} h of "
+                                                            f"adults with {skill}, but those adults "
+                                                            f"({_who(prob, holders)}) are contracted for "
+                                                            f"{supply / 60:g} h"))  # fmt: skip
+    return out
+
+
+def _pins(prob: Problem) -> list[Finding]:
+    """Each pin must be possible: the adult works then, has the skills, and the task happens then."""
+    out = []
+    seen: dict[tuple[int, int], str] = {}
+    for pin in prob.pins:
+        adult = prob.adults[pin.adult]
+        slot = prob.slots[pin.slot]
+        ref = "free" if pin.kind == "free" else f"{pin.kind}:{pin.target}"
+        label = f"pin:{adult.id}"
+        if (pin.adult, pin.slot) in seen and seen[pin.adult, pin.slot] != ref:
+            out.append(Finding("error", label, f"pinned to both {seen[pin.adult, pin.slot]} and {ref} at {slot.label}"))
+            continue
+        seen[pin.adult, pin.slot] = ref
+        if pin.kind == "free":
+            continue
+        if pin.slot not in adult.works:
+            out.append(Finding("error", label, f"pinned to {ref} at {slot.label}, but {adult.id} does not work then"))
+            continue
+        problem = _pin_problem(prob, pin.adult, pin.slot, pin.kind, pin.target)
+        if problem:
+            out.append(Finding("error", label, f"pinned to {ref} at {slot.label}, but {problem}"))
+    return out
+
+
+def _pin_problem(prob: Problem, a: int, t: int, kind: str, target: str) -> str | None:
+    adult = prob.adults[a]
+    if kind == "class":
+        rows = [r for r in prob.supports if r.class_id == target and t in r.slots]
+        if not rows:
+            return f"class {target} wants no support then"
+        if not any(a in r.candidates[t] for r in rows):
+            return f"{adult.id} lacks the support's skills ({_skills_text(rows[0].skills)})"
+    elif kind == "pupil":
+        pupil = next(p for p in prob.pupils if p.id == target)
+        if pupil.ehcp is None or t not in pupil.ehcp.slots:
+            return f"{target} has no EHC support possible then"
+        if a not in pupil.ehcp.candidates[t]:
+            return f"{adult.id} lacks the plan's skills ({_skills_text(pupil.ehcp.skills)})"
+    elif kind == "intervention":
+        iv = next(i for i in prob.interventions if i.id == target)
+        if t not in iv.slots:
+            return f"{target} cannot have a session then (not allowed, too short, or an avoided subject)"
+        if a not in iv.candidates[t]:
+            return f"{adult.id} lacks {_skills_text(iv.skills)}"
+    elif kind == "duty":
+        duty = next(d for d in prob.duties if d.id == target)
+        if t not in duty.slots:
+            return f"duty {target} does not run then"
+        if a not in duty.candidates[t]:
+            return f"{adult.id} lacks {_skills_text(duty.skills)}"
+    return None
+
+
+def _labels(prob: Problem, slots: list[int], most: int = 5) -> str:
+    labels = [prob.slots[t].label for t in sorted(slots)]
+    if len(labels) > most:
+        return ", ".join(labels[:most]) + f" and {len(labels) - most} more"
+    return ", ".join(labels)

@@ -1,0 +1,639 @@
+"""Reading a school file: every problem found, each as `FILE:LINE: path.to.field: what is wrong`.
+
+The YAML reader composes the document itself so that it knows the line of every
+key and list item; pydantic's error locations (by alias, e.g. ``('staff', 2,
+'hours')``) are then mapped back to lines, and its messages are rewritten in plain
+English with the fix. Scalars are read the YAML 1.2 way: only ``true``/``false``
+are booleans (``no``, ``on`` and ``off`` stay text), ``08:50`` is text, not the
+YAML 1.1 sexagesimal number 530, and ``0123`` stays text.
+
+Pipeline: read bytes -> decode -> compose nodes -> build plain data with lines ->
+validate with the model -> cross-field checks (:mod:`tasched.validate`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tasched.errors import InputError, Problem, field_path
+from tasched.model import _TASK, SchoolData
+from tasched.when import nearest
+
+__all__ = ["Document", "build_school", "dump_school", "load_school", "parse_yaml", "read_yaml"]
+
+DocPath = tuple[str | int, ...]
+Locate = Callable[[DocPath], str]
+
+YAML_SUFFIXES = (".yaml", ".yml")
+EXCEL_SUFFIXES = (".xlsx",)
+
+# --- YAML 1.2-style scalars ---------------------------------------------------------
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(
+    r"^[-+]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)$"
+    r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+)
+_MERGE = re.compile(r"^<<$")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _SchoolLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 core-schema scalars (see the module docstring)."""
+
+    yaml_implicit_resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012
+
+
+for _tag, _regexp, _first in (
+    ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", _BOOL, list("tTfF")),
+    ("tag:yaml.org,2002:int", _INT, list("-+0123456789")),
+    ("tag:yaml.org,2002:float", _FLOAT, list("-+.0123456789")),
+    (_MERGE_TAG, _MERGE, ["<"]),
+):
+    _SchoolLoader.add_implicit_resolver(_tag, _regexp, _first)
+
+
+class _SchoolDumper(yaml.SafeDumper):
+    """SafeDumper that quotes any text either YAML 1.1 or our reader would take as non-text."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)  # indent list items under their key
+
+
+_SchoolDumper.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+.0123456789"))
+# quote every time, "08:50" as well as "10:00" (which YAML 1.1 reads as a number)
+_SchoolDumper.add_implicit_resolver(
+    "tag:tasched,time", re.compile(r"^\d{1,2}:\d{2}$"), list("0123456789")
+)
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = bool(data) and all(isinstance(x, str | int | float | bool) for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_SchoolDumper.add_representer(list, _represent_list)
+
+
+# --- the document with its lines ------------------------------------------------------
+
+
+@dataclass
+class Document:
+    """A parsed file: plain data plus the line of every key and list item.
+
+    ``lines`` maps a path (keys and indices, e.g. ``('staff', 2, 'hours')``) to
+    the 1-based line of that key or list item. ``problems`` holds what was wrong
+    but not fatal to reading (duplicate keys).
+    """
+
+    name: str
+    data: Any
+    lines: dict[DocPath, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line(self, path: Iterable[str | int]) -> int:
+        """The line of a path, or of its nearest recorded ancestor (a missing field's parent)."""
+        parts = tuple(path)
+        while parts and parts not in self.lines:
+            parts = parts[:-1]
+        return self.lines.get(parts, 1)
+
+    def locate(self, path: DocPath) -> str:
+        """`FILE:LINE` of a path."""
+        return f"{self.name}:{self.line(path)}"
+
+
+def load_school(path: str | os.PathLike[str]) -> SchoolData:
+    """Read and check a school file (.yaml, .yml or .xlsx).
+
+    Raises InputError listing every problem found, each with its file, line,
+    field and fix.
+    """
+    file = Path(path)
+    name = str(path)
+    if not file.exists():
+        raise _fail(name, "no such file")
+    if file.is_dir():
+        raise _fail(name, f"{name} is a folder; give the school file inside it (e.g. school.yaml)")
+    suffix = file.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        doc = read_yaml(file, name)
+        return build_school(doc.data, doc.locate, doc.problems)
+    if suffix in EXCEL_SUFFIXES:
+        raw, locate = _read_excel(file)
+        return build_school(raw, locate)
+    kind = f"'{file.suffix}' files" if file.suffix else "files without a suffix"
+    raise _fail(
+        name,
+        f"cannot read {kind}; a school file is YAML (.yaml, .yml) or an Excel workbook (.xlsx)",
+    )
+
+
+def _read_excel(file: Path) -> tuple[Any, Locate]:
+    """Hook for the Excel reader: ``tasched.excel.read_workbook(path) -> (data, locate)``.
+
+    ``data`` is the same plain document a YAML file gives; ``locate(path)`` names
+    the cell, e.g. ``school.xlsx!staff!C7``. It may raise InputError itself.
+    """
+    try:
+        excel = importlib.import_module("tasched.excel")
+    except ModuleNotFoundError as error:
+        if error.name not in ("tasched.excel", "openpyxl"):
+            raise
+        raise _fail(
+            str(file),
+            "reading Excel workbooks is not available in this version of tasched; "
+            "save the school as YAML (.yaml)",
+        ) from None
+    raw, locate = excel.read_workbook(file)
+    return raw, locate
+
+
+def _fail(name: str, message: str, line: int | None = None) -> InputError:
+    location = f"{name}:{line}" if line else name
+    return InputError([Problem(location, "", message)])
+
+
+# --- reading YAML ------------------------------------------------------------------------
+
+
+def read_yaml(file: str | os.PathLike[str], name: str | None = None) -> Document:
+    """Read a YAML file into a Document; raises InputError when it cannot be read at all."""
+    name = name if name is not None else str(file)
+    try:
+        raw = Path(file).read_bytes()
+    except OSError as error:
+        raise _fail(name, f"cannot read {name}: {error.strerror or error}") from None
+    return parse_yaml(raw, name)
+
+
+def parse_yaml(raw: bytes | str, name: str = "<string>") -> Document:
+    """Parse YAML bytes or text into a Document (see read_yaml)."""
+    text = _decode(raw, name) if isinstance(raw, bytes) else raw
+    if not text.strip():
+        raise _fail(
+            name,
+            "the file is empty; a school file starts with `school:` and `calendar:` "
+            "(see the example in the README)",
+            1,
+        )
+    loader = _SchoolLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise _fail(
+                name,
+                "the file has no content, only comments; a school file starts with "
+                "`school:` and `calendar:`",
+                1,
+            )
+        if not isinstance(node, MappingNode):
+            what = (
+                "a list" if isinstance(node, SequenceNode) else f"the single value {node.value!r}"
+            )
+            raise _fail(
+                name,
+                f"the file holds {what}, not a school; a school file is a mapping of sections, "
+                "starting with `school:` and `calendar:` at the left margin",
+                node.start_mark.line + 1,
+            )
+        doc = Document(name, None)
+        doc.lines[()] = node.start_mark.line + 1
+        doc.data = _build(loader, node, (), doc, set())
+        return doc
+    except yaml.MarkedYAMLError as error:
+        raise InputError([_syntax_problem(error, name)]) from None
+    except yaml.YAMLError as error:  # unmarked errors are rare (e.g. bad stream encoding)
+        raise _fail(name, f"YAML error: {error}") from None
+    finally:
+        loader.dispose()
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(
+            name,
+            "the file is UTF-16 text; save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)",
+            1,
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start : error.start + 1].hex()
+        raise _fail(
+            name,
+            f"not UTF-8 text: byte 0x{byte} at offset {error.start} cannot be read "
+            "(the file was probably saved as Windows-1252 or Latin-1); save it as UTF-8",
+            line,
+        ) from None
+
+
+_HINTS = (
+    ("found character '\\t'", "tabs cannot indent YAML; use spaces"),
+    (
+        "mapping values are not allowed",
+        "a value containing ': ' needs quotes, or a key is mis-indented",
+    ),
+    ("expected a single document", "the file holds more than one YAML document (a second `---`)"),
+    ("found undefined alias", "an `*alias` is used before its `&anchor`"),
+    ("could not find expected ':'", "a key is missing its colon, or a quoted value is not closed"),
+    ("found unexpected end of stream", "a quote or bracket is not closed"),
+    ("did not find expected key", "check the indentation of this line and the one above"),
+    ("did not find expected '-' indicator", "check the indentation of this list"),
+)
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else 1
+    what = error.problem or "cannot be read"
+    message = f"YAML syntax error: {what}"
+    if error.context and error.context_mark and error.context_mark.line + 1 != line:
+        message += f" ({error.context} at line {error.context_mark.line + 1})"
+    elif error.context:
+        message += f" ({error.context})"
+    text = f"{error.problem} {error.context}"
+    for needle, hint in _HINTS:
+        if needle in text:
+            message += f"; {hint}"
+            break
+    return Problem(f"{name}:{line}", "", message)
+
+
+def _build(
+    loader: _SchoolLoader, node: Node, path: DocPath, doc: Document, active: set[int]
+) -> Any:
+    """Plain data from a node, recording the line of every key and item under ``path``."""
+    if isinstance(node, ScalarNode):
+        try:
+            return loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as error:
+            doc.problems.append(
+                Problem(
+                    doc.locate(path), field_path(path), f"cannot read this value: {error.problem}"
+                )
+            )
+            return None
+    if id(node) in active:
+        doc.problems.append(
+            Problem(
+                doc.locate(path), field_path(path), "an alias refers to itself; remove the loop"
+            )
+        )
+        return None
+    active = active | {id(node)}
+    if isinstance(node, SequenceNode):
+        items = []
+        for index, child in enumerate(node.value):
+            doc.lines[(*path, index)] = child.start_mark.line + 1
+            items.append(_build(loader, child, (*path, index), doc, active))
+        return items
+    assert isinstance(node, MappingNode)
+    first_seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG or not isinstance(key_node, ScalarNode):
+            continue
+        key = loader.construct_object(key_node)
+        line = key_node.start_mark.line + 1
+        if key in first_seen:
+            doc.problems.append(
+                Problem(
+                    f"{doc.name}:{line}",
+                    field_path((*path, key)),
+                    f"'{key}' appears twice in this mapping (first at line {first_seen[key]}); "
+                    "keep one",
+                )
+            )
+        else:
+            first_seen[key] = line
+    loader.flatten_mapping(node)
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            doc.problems.append(
+                Problem(
+                    f"{doc.name}:{key_node.start_mark.line + 1}",
+                    field_path(path),
+                    "a key must be a plain name, not a list or mapping",
+                )
+            )
+            continue
+        key = loader.construct_object(key_node)
+        doc.lines[(*path, key)] = key_node.start_mark.line + 1
+        result[key] = _build(loader, value_node, (*path, key), doc, active)
+    return result
+
+
+# --- from plain data to the model --------------------------------------------------------
+
+
+def build_school(raw: Any, locate: Locate, problems: Iterable[Problem] = ()) -> SchoolData:
+    """Validate a plain document (from YAML or Excel) into SchoolData.
+
+    ``locate(path)`` names where a path sits (``file:line`` or ``sheet!cell``).
+    Raises InputError with every problem: ``problems`` already found while
+    reading, the model's (types, required and unknown fields), then, once those
+    are fixed, the cross-field checks of :mod:`tasched.validate`.
+    """
+    from tasched.validate import check_school
+
+    found = list(problems)
+    data: SchoolData | None = None
+    try:
+        data = SchoolData.model_validate(_drop_empty(raw, SchoolData))
+    except ValidationError as error:
+        found.extend(model_problems(error, raw, locate))
+    if data is not None:
+        found.extend(check_school(data, locate))
+    if found:
+        raise InputError(sort_problems(found))
+    assert data is not None
+    return data
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems in file order (by line where the location ends with one), duplicates removed."""
+
+    def line(problem: Problem) -> int:
+        match = re.search(r":(\d+)$", problem.location)
+        return int(match.group(1)) if match else 0
+
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=line)
+
+
+def _drop_empty(raw: Any, model: Any) -> Any:
+    """Treat an empty value (`staff:` and nothing after it) as absent where there is a default."""
+    if isinstance(raw, list):
+        inner = _item_type(model)
+        return [_drop_empty(item, inner) for item in raw]
+    if not isinstance(raw, dict):
+        return raw
+    cls = _model_class(model)
+    if cls is None:
+        return raw
+    out = {}
+    for key, value in raw.items():
+        info = _field(cls, key)
+        if value is None and info is not None and not info.is_required():
+            continue
+        out[key] = _drop_empty(value, info.annotation if info else None)
+    return out
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated and Optional from a type."""
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+            continue
+        if origin in (Union, UnionType):
+            args = [a for a in get_args(tp) if a is not type(None)]
+            if len(args) == 1:
+                tp = args[0]
+                continue
+        return tp
+
+
+def _model_class(tp: Any) -> type[BaseModel] | None:
+    tp = _unwrap(tp)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _item_type(tp: Any) -> Any:
+    tp = _unwrap(tp)
+    return _unwrap(get_args(tp)[0]) if get_origin(tp) is list and get_args(tp) else None
+
+
+def _field(cls: type[BaseModel], key: Any) -> Any:
+    """The FieldInfo a key names (by alias, or by name: the model accepts both)."""
+    for name, info in cls.model_fields.items():
+        if key in (info.alias, name):
+            return info
+    return None
+
+
+def _aliases(cls: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in cls.model_fields.items()]
+
+
+def _model_at(path: DocPath) -> type[BaseModel] | None:
+    """The model class whose instance sits at ``path`` (None where there is none)."""
+    tp: Any = SchoolData
+    for part in path:
+        if isinstance(part, int):
+            tp = _item_type(tp)
+        else:
+            cls = _model_class(tp)
+            info = _field(cls, part) if cls else None
+            tp = info.annotation if info else None
+        if tp is None:
+            return None
+    return _model_class(tp)
+
+
+# --- pydantic's errors in plain English -----------------------------------------------------
+
+_EXPECT = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "model_type": "a mapping of `field: value` lines",
+    "model_attributes_type": "a mapping of `field: value` lines",
+    "dict_type": "a mapping of `field: value` lines",
+}
+
+
+def model_problems(error: ValidationError, raw: Any, locate: Locate) -> list[Problem]:
+    """Each of pydantic's errors as a Problem at the right line, in plain English."""
+    grouped: dict[DocPath, list[dict[str, Any]]] = {}
+    for details in error.errors(include_url=False):
+        path, union_member = _data_path(raw, details["loc"], details["type"])
+        err: dict[str, Any] = {**details, "union_member": union_member}
+        if err["type"] == "value_error" and path and path[0] == "pupils":
+            named = re.search(r"carry no `(\w+)`", err["msg"])
+            if named:
+                path = (*path, named.group(1))
+        grouped.setdefault(path, []).append(err)
+    problems = []
+    for path, errs in grouped.items():
+        unions = [e for e in errs if e["union_member"]]
+        if len(unions) > 1 and len(unions) == len(errs) and all(e["type"] in _EXPECT for e in errs):
+            expected = " or ".join(dict.fromkeys(_EXPECT[e["type"]] for e in errs))
+            messages = [f"must be {expected}, not {_describe(errs[0].get('input'))}"]
+        else:
+            messages = list(dict.fromkeys(_message(path, e) for e in errs))
+        for message in messages:
+            problems.append(Problem(locate(path), field_path(path), message))
+    return problems
+
+
+def _data_path(raw: Any, loc: tuple[str | int, ...], kind: str) -> tuple[DocPath, bool]:
+    """The part of a pydantic loc that is a path in the document; True if a union tag follows."""
+    node = raw
+    path: list[str | int] = []
+    for i, part in enumerate(loc):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
+            node = node[part]
+        elif kind == "missing" and isinstance(node, dict) and i == len(loc) - 1:
+            pass
+        else:
+            return tuple(path), True
+        path.append(part)
+    return tuple(path), False
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _plural(n: Any, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _message(path: DocPath, err: dict[str, Any]) -> str:
+    kind: str = err["type"]
+    value = err.get("input")
+    ctx: dict[str, Any] = err.get("ctx") or {}
+    last = path[-1] if path else ""
+    if kind == "missing":
+        return _missing(path)
+    if kind == "extra_forbidden":
+        return _unknown_field(path)
+    if kind in _EXPECT:
+        expected = _EXPECT[kind]
+        if value is None:
+            return f"is empty; give {expected}"
+        message = f"must be {expected}, not {_describe(value)}"
+        if kind == "list_type" and isinstance(value, str):
+            items = [p.strip() for p in value.split(",")]
+            message += f"; write a list, e.g. [{', '.join(items)}]"
+        elif kind == "string_type" and isinstance(value, bool):
+            message += "; put the value in quotes"
+        elif kind == "int_from_float":
+            message += " (no fraction)"
+        return message
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        words = {
+            "greater_than": ("greater than", "gt"),
+            "greater_than_equal": ("at least", "ge"),
+            "less_than": ("less than", "lt"),
+            "less_than_equal": ("at most", "le"),
+        }[kind]
+        return f"must be {words[0]} {_describe(ctx.get(words[1]))}, not {_describe(value)}"
+    if kind in ("too_short", "string_too_short"):
+        if isinstance(value, str) or kind == "string_too_short":
+            return "must not be empty"
+        return f"must list at least {_plural(ctx.get('min_length', 1), 'item')}"
+    if kind in ("too_long", "string_too_long"):
+        unit = "item" if kind == "too_long" else "character"
+        return f"must have at most {_plural(ctx.get('max_length'), unit)}"
+    if kind in ("enum", "literal_error"):
+        expected = str(ctx.get("expected", ""))
+        choices = re.findall(r"'([^']*)'", expected) or re.findall(
+            r"[\w.]+", expected.replace(" or ", ",")
+        )
+        message = f"{_describe(value)} is not one of {expected}"
+        near = nearest(str(value), choices) if choices else None
+        if near and near != str(value):
+            message += f"; did you mean '{near}'?"
+        return message
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == _TASK.pattern:
+            return (
+                f"{_describe(value)} is not a task; write class:ID, pupil:ID, intervention:ID, "
+                "duty:ID or free"
+            )
+        return f"{_describe(value)} does not have the expected form ({ctx.get('pattern')})"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    message = str(err["msg"])
+    return message[:1].lower() + message[1:] if message else f"is not valid ({last})"
+
+
+def _missing(path: DocPath) -> str:
+    name = path[-1] if path else ""
+    parent = _model_at(path[:-1])
+    info = _field(parent, name) if parent else None
+    about = f" ({info.description.rstrip('.')})" if info is not None and info.description else ""
+    if len(path) == 1:
+        return f"required section missing: add `{name}:` at the left margin{about}"
+    return f"required field missing: add `{name}: ...`{about}"
+
+
+def _unknown_field(path: DocPath) -> str:
+    key = path[-1] if path else ""
+    parent = _model_at(path[:-1])
+    what = "section" if len(path) == 1 else "field"
+    message = f"unknown {what} '{key}'"
+    if parent is None:
+        return message
+    names = _aliases(parent)
+    near = nearest(str(key), names)
+    if near and near != key:
+        return f"{message}; did you mean '{near}'?"
+    for name, info in parent.model_fields.items():
+        child = _model_class(info.annotation) or _model_class(_item_type(info.annotation))
+        if child is not None and key in _aliases(child):
+            return f"{message}; `{key}` goes under `{info.alias or name}:`"
+    return f"{message}; the {what}s here are: {', '.join(names)}"
+
+
+# --- writing YAML ---------------------------------------------------------------------------
+
+
+def dump_school(data: SchoolData, *, defaults: bool = False) -> str:
+    """A school as YAML text that load_school reads back equal.
+
+    Values left at their defaults are omitted unless ``defaults`` is true.
+    """
+    doc = data.model_dump(
+        mode="json", by_alias=True, exclude_none=True, exclude_defaults=not defaults
+    )
+    body = yaml.dump(
+        doc,
+        Dumper=_SchoolDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+    return "# tasched school file (format version 1)\n" + body

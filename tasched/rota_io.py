@@ -1,0 +1,107 @@
+"""Reading and writing rota files. Every output is written atomically.
+
+A rota is written to a temporary file beside its target and renamed into place,
+so a partial file never exists; an output path equal to the input is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from tasched.errors import InputError, Problem
+
+
+def input_digest(path: str | Path) -> str:
+    """sha256 of the input file's bytes, recorded in the rota's meta."""
+    return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def refuse_overwriting_input(output: str | Path, *inputs: str | Path) -> None:
+    """The input is never modified: refuse an output path that is one of the inputs."""
+    out = Path(output).resolve()
+    for path in inputs:
+        if Path(path).resolve() == out:
+            raise InputError([Problem(str(output), "", "the output path is the input file; choose another name")])
+
+
+def write_atomic(path: str | Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write through a temporary file in the same folder, then rename it into place."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dump_yaml(document: dict[str, Any]) -> str:
+    """YAML with keys in their given order; short lists inline for readable rows."""
+    return yaml.dump(document, Dumper=_RotaDumper, sort_keys=False, allow_unicode=True, width=120)
+
+
+def write_rota(rota: dict[str, Any], path: str | Path) -> None:
+    """Write a rota as .yaml (or .xlsx, through tasched.excel when available)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        text = dump_yaml(rota).encode("utf-8")
+        write_atomic(path, lambda handle: handle.write(text))
+    elif suffix == ".xlsx":
+        from tasched.excel import write_rota_workbook
+
+        write_rota_workbook(rota, path)
+    else:
+        raise InputError([Problem(str(path), "", "a rota is written as .yaml or .xlsx; change the file name")])
+
+
+def read_rota(path: str | Path) -> dict[str, Any]:
+    """Read a rota file written by tasched (YAML)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "", "no such file")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(str(path), "", "not UTF-8 text: is this a rota written by tasched?")]) from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise InputError([Problem(where, "", f"not valid YAML: {getattr(err, 'problem', err)}")]) from None
+    if not isinstance(document, dict) or "assignments" not in document:
+        raise InputError([Problem(str(path), "", "not a rota: it needs `meta` and `assignments` sections")])
+    document.setdefault("shortfalls", [])
+    document.setdefault("kpis", {})
+    document["assignments"] = document["assignments"] or []
+    return document
+
+
+class _RotaDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = all(isinstance(item, str | int | float) for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
+    # An assignment row on one line: a rota has thousands of them.
+    flow = set(data) == {"staff", "day", "slot", "task", "mode", "pupils", "room"}
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+
+
+_RotaDumper.add_representer(list, _represent_list)
+_RotaDumper.add_representer(dict, _represent_dict)
