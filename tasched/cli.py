@@ -161,7 +161,11 @@ def schema(
     if output is None:
         sys.stdout.write(text)
         return
-    output.write_text(text, encoding="utf-8")
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError([Problem(str(output), "", f"cannot write the schema here: {reason}")]) from None
     err().print(f"wrote {_escape(str(output))}")
 
 

@@ -57,6 +57,12 @@ class _SchoolLoader(yaml.SafeLoader):
     yaml_implicit_resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012
 
 
+# libyaml parses several times faster; its error messages are terser, so a file
+# that fails is parsed again by the pure-Python parser for the message.
+_FastLoader: Any = _SchoolLoader
+if getattr(yaml, "__with_libyaml__", False):
+    _FastLoader = type("_FastLoader", (yaml.CSafeLoader,), {"yaml_implicit_resolvers": {}})
+
 for _tag, _regexp, _first in (
     ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:bool", _BOOL, list("tTfF")),
@@ -65,6 +71,8 @@ for _tag, _regexp, _first in (
     (_MERGE_TAG, _MERGE, ["<"]),
 ):
     _SchoolLoader.add_implicit_resolver(_tag, _regexp, _first)
+    if _FastLoader is not _SchoolLoader:
+        _FastLoader.add_implicit_resolver(_tag, _regexp, _first)
 
 
 class _SchoolDumper(yaml.SafeDumper):
@@ -192,7 +200,7 @@ def parse_yaml(raw: bytes | str, name: str = "<string>") -> Document:
             "(see the example in the README)",
             1,
         )
-    loader = _SchoolLoader(text)
+    loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -217,11 +225,23 @@ def parse_yaml(raw: bytes | str, name: str = "<string>") -> Document:
         doc.data = _build(loader, node, (), doc, set())
         return doc
     except yaml.MarkedYAMLError as error:
-        raise InputError([_syntax_problem(error, name)]) from None
+        raise InputError([_syntax_problem(_pure_error(text) or error, name)]) from None
     except yaml.YAMLError as error:  # unmarked errors are rare (e.g. bad stream encoding)
         raise _fail(name, f"YAML error: {error}") from None
     finally:
         loader.dispose()
+
+
+def _pure_error(text: str) -> yaml.MarkedYAMLError | None:
+    """The pure-Python parser's error for text libyaml refused (its messages are clearer)."""
+    loader = _SchoolLoader(text)
+    try:
+        loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        return error
+    finally:
+        loader.dispose()
+    return None
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -255,6 +275,7 @@ _HINTS = (
     ("could not find expected ':'", "a key is missing its colon, or a quoted value is not closed"),
     ("found unexpected end of stream", "a quote or bracket is not closed"),
     ("did not find expected key", "check the indentation of this line and the one above"),
+    ("expected <block end>", "check the indentation of this line and the one above"),
     ("did not find expected '-' indicator", "check the indentation of this list"),
 )
 
@@ -277,7 +298,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
 
 
 def _build(
-    loader: _SchoolLoader, node: Node, path: DocPath, doc: Document, active: set[int]
+    loader: yaml.SafeLoader, node: Node, path: DocPath, doc: Document, active: set[int]
 ) -> Any:
     """Plain data from a node, recording the line of every key and item under ``path``."""
     if isinstance(node, ScalarNode):
@@ -289,7 +310,7 @@ def _build(
                     doc.locate(path), field_path(path), f"cannot read this value: {error.problem}"
                 )
             )
-            return None
+            return node.value
     if id(node) in active:
         doc.problems.append(
             Problem(
@@ -309,7 +330,7 @@ def _build(
     for key_node, _ in node.value:
         if key_node.tag == _MERGE_TAG or not isinstance(key_node, ScalarNode):
             continue
-        key = loader.construct_object(key_node)
+        key = _key(loader, key_node)
         line = key_node.start_mark.line + 1
         if key in first_seen:
             doc.problems.append(
@@ -334,10 +355,30 @@ def _build(
                 )
             )
             continue
-        key = loader.construct_object(key_node)
+        key = _key(loader, key_node)
+        if key is None:
+            doc.problems.append(
+                Problem(
+                    f"{doc.name}:{key_node.start_mark.line + 1}",
+                    field_path(path),
+                    "a key is empty; write `name: value`",
+                )
+            )
+            continue
         doc.lines[(*path, key)] = key_node.start_mark.line + 1
         result[key] = _build(loader, value_node, (*path, key), doc, active)
     return result
+
+
+def _key(loader: yaml.SafeLoader, node: ScalarNode) -> str | None:
+    """A mapping key as written (`1:` is the key '1'); None for an empty key."""
+    try:
+        key = loader.construct_object(node)
+    except yaml.constructor.ConstructorError:
+        return str(node.value)
+    if key is None:
+        return None
+    return key if isinstance(key, str) else str(node.value)
 
 
 # --- from plain data to the model --------------------------------------------------------

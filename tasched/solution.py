@@ -115,7 +115,7 @@ class Delivery:
                 kind, _, target = row["task"].partition(":")
                 if kind == "pupil" and target == pupil.id:
                     return True
-                if kind == "intervention" and target in iv_ids:
+                if kind == "intervention" and target in iv_ids and place is not None:
                     return True
                 if place is not None:
                     if kind == "class" and target == place:

@@ -244,6 +244,8 @@ class Index:
     in_session: dict[str, dict[DaySlot, list[str]]] = field(default_factory=dict)
     # pupil -> adult -> slots of EHC contact (pupil: rows + counts_for_ehcp sessions)
     contact: dict[str, dict[str, set[DaySlot]]] = field(default_factory=dict)
+    # (pupil, slot) -> the session's `minutes`: what a session lasts for its pupils
+    session_minutes: dict[tuple[str, DaySlot], int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, facts: Facts, rows: list[Row]) -> Index:
@@ -277,6 +279,7 @@ class Index:
             for t, session_rows in slots.items():
                 for p in i.pupils:
                     in_session[p][t].append(ref)
+                    ix.session_minutes[p, t] = max(ix.session_minutes.get((p, t), 0), i.minutes)
                     if i.counts_for_ehcp:
                         for row in session_rows:
                             contact[p][row.staff].add(t)
@@ -290,6 +293,11 @@ class Index:
         ix.in_session = {k: dict(v) for k, v in in_session.items()}
         ix.contact = {k: dict(v) for k, v in contact.items()}
         return ix
+
+    def pupil_minutes(self, facts: Facts, pupil: str, slots: Iterable[DaySlot]) -> int:
+        """Minutes of the pupil's time in these slots: a session lasts its
+        intervention's `minutes`, any other slot its full length (rules.md)."""
+        return sum(self.session_minutes.get((pupil, t), facts.minutes[t[1]]) for t in slots)
 
     def ehc_slots(self, pupil: str) -> set[DaySlot]:
         """Slots of EHC time delivered to the pupil (a slot counts once)."""
@@ -608,7 +616,7 @@ def check_over_support(facts: Facts, ix: Index) -> Iterator[Violation]:
         ehcp = facts.pupils[pupil].ehcp
         if ehcp is None:
             continue
-        delivered = facts.total_minutes(ix.ehc_slots(pupil))
+        delivered = ix.pupil_minutes(facts, pupil, ix.ehc_slots(pupil))
         longest = max((facts.minutes[s] for _, s in facts.supportable_slots(pupil)), default=0)
         limit = ehcp.hours * 60 + longest
         if delivered > limit + EPSILON:
@@ -648,7 +656,7 @@ def check_rotation_max_share(facts: Facts, ix: Index) -> Iterator[Violation]:
         share = facts.rotation(p)[1]
         cap = math.floor(share * ehcp.hours * 60 + EPSILON)
         for adult, slots in sorted(by_adult.items()):
-            got = facts.total_minutes(slots)
+            got = ix.pupil_minutes(facts, p.id, slots)
             if got > cap:
                 yield Violation(
                     "rotation_max_share",
@@ -824,7 +832,7 @@ def check_withdrawal(facts: Facts, ix: Index) -> Iterator[Violation]:
     `rules.max_withdrawal`) × the pupil's lesson minutes."""
     default = facts.school.rules.max_withdrawal
     for p in facts.school.pupils:
-        out = facts.total_minutes(out_of_class_slots(facts, ix, p.id))
+        out = ix.pupil_minutes(facts, p.id, out_of_class_slots(facts, ix, p.id))
         if not out:
             continue
         fraction = default if p.max_withdrawal is None else p.max_withdrawal
@@ -1039,7 +1047,7 @@ def derive_shortfalls(facts: Facts, ix: Index) -> list[dict[str, Any]]:
     for p in facts.school.pupils:
         if p.ehcp is not None:
             need = p.ehcp.hours * 60
-            got = facts.total_minutes(ix.ehc_slots(p.id))
+            got = ix.pupil_minutes(facts, p.id, ix.ehc_slots(p.id))
             if got < need - EHC_TOLERANCE_MINUTES:
                 out.append(
                     _shortfall(
@@ -1082,10 +1090,10 @@ def derive_kpis(facts: Facts, ix: Index) -> dict[str, Any]:
             continue
         by_adult = ix.contact.get(p.id, {})
         need = p.ehcp.hours * 60
-        most = max((facts.total_minutes(s) for s in by_adult.values()), default=0)
+        most = max((ix.pupil_minutes(facts, p.id, s) for s in by_adult.values()), default=0)
         pupils[p.id] = {
             "ehc_hours_required": round(p.ehcp.hours, 2),
-            "ehc_hours_delivered": round(facts.total_minutes(ix.ehc_slots(p.id)) / 60, 2),
+            "ehc_hours_delivered": round(ix.pupil_minutes(facts, p.id, ix.ehc_slots(p.id)) / 60, 2),
             "distinct_adults": len(by_adult),
             "largest_share": round(most / need, 3),
         }

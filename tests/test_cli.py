@@ -182,3 +182,16 @@ def test_python_dash_m(write: Callable[..., Path]) -> None:
     assert result.returncode == 2
     assert "did you mean 'Y4'?" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = ci.split('TEST_COMMAND="', 1)[1].split('"\n', 1)[0]
+    assert f"\n{command}\n" in readme
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
+
+
+def test_schema_to_an_unwritable_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_main(["schema", "-o", str(tmp_path / "no" / "such" / "s.json")]) == 2
+    assert "cannot write the schema here" in capsys.readouterr().err

@@ -16,10 +16,12 @@ from hypothesis import strategies as st
 from strategies import school_dicts, schools
 
 import tasched
+from tasched import loader
 from tasched.errors import InputError, Problem
 from tasched.loader import build_school, dump_school, load_school, parse_yaml
 from tasched.model import SchoolData
 
+ROOT = Path(__file__).resolve().parents[1]
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -362,3 +364,28 @@ def test_one_field_corruption_names_the_field_and_line(
     problems = problems_in(text)
     problem = the_problem(problems, field)
     assert problem.location == f"school.yaml:{line_of(text, needle)}", [str(p) for p in problems]
+
+
+def test_pure_python_parser_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = parse_yaml(SAMPLE_YAML)
+    monkeypatch.setattr(loader, "_FastLoader", loader._SchoolLoader)
+    pure = parse_yaml(SAMPLE_YAML)
+    assert (pure.data, pure.lines) == (fast.data, fast.lines)
+
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_examples_are_valid(path: Path) -> None:
+    assert load_school(path).staff
+
+
+def test_readme_example_is_valid(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", readme, re.S)
+    assert block, "README has no ```yaml example"
+    path = tmp_path / "readme.yaml"
+    path.write_text(block.group(1), encoding="utf-8")
+    school = load_school(path)
+    assert school.pupils[0].ehcp is not None and school.absences

@@ -15,7 +15,7 @@ time (penalised), a preference (`prefer`, rewarded) or an unmet demand.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -105,17 +105,25 @@ def adults_at(rota: Rota, task: str) -> dict[str, set[str]]:
 
 def contact_minutes(rota: Rota, pupil: str) -> Counter[str]:
     """Adult -> minutes of EHC support of the pupil (in lessons, which are all an hour)."""
-    return Counter({a: n * 60 for a, n in Counter(r["staff"] for r in rows(rota, task=f"pupil:{pupil}")).items()})
+    given: Counter[str] = Counter()
+    for r in rows(rota, task=f"pupil:{pupil}"):
+        given[r["staff"]] += 60
+    return given
 
 
-def set_on_plans(**values: Any) -> Callable[[Problem], None]:
+def set_on(items: Callable[[Problem], Iterable[Any]], **values: Any) -> Callable[[Problem], None]:
+    """A change to the compiled problem: set fields on some of its parts."""
+
     def change(problem: Problem) -> None:
-        for pupil in problem.pupils:
-            if pupil.ehcp is not None:
-                for key, value in values.items():
-                    setattr(pupil.ehcp, key, value)
+        for item in items(problem):
+            for key, value in values.items():
+                setattr(item, key, value)
 
     return change
+
+
+def plans(problem: Problem) -> list[Any]:
+    return [pupil.ehcp for pupil in problem.pupils if pupil.ehcp is not None]
 
 
 ONE_CLASS = [{"id": "C1"}]
@@ -157,16 +165,26 @@ SKILLED_TASKS = {
         ("class:C1", 3, 0, "adult-slots"),
     ),
     "ehcp": (
-        {"pupils": [{"id": "P", "classes": ["C1"], "ehcp": {"hours": 1, "skills": ["team_teach"]}}]},
+        {
+            "pupils": [
+                {"id": "P", "classes": ["C1"], "ehcp": {"hours": 1, "skills": ["team_teach"]}}
+            ]
+        },
         ("pupil:P", 1, 0, "hours"),
     ),
     "intervention": (
         {
             "pupils": [{"id": "P", "classes": ["C1"]}],
             "interventions": [
-                {"id": "I", "programme": "ELSA", "pupils": ["P"], "sessions": 1, "minutes": 30,
-                 "skills": ["team_teach"]},
-            ],  # fmt: skip
+                {
+                    "id": "I",
+                    "programme": "ELSA",
+                    "pupils": ["P"],
+                    "sessions": 1,
+                    "minutes": 30,
+                    "skills": ["team_teach"],
+                },
+            ],
         },
         ("intervention:I", 1, 0, "sessions"),
     ),
@@ -220,7 +238,7 @@ def test_contracted_hours(solve: Callable[..., Rota], adult: dict[str, Any], lia
     assert_shortfall(rota, "class:C1", 3, 2, "adult-slots")
 
 
-@binds(loosen("extra duties counted as contract", lambda p: [setattr(d, "paid_extra", False) for d in p.duties]))  # noqa: E501
+@binds(loosen("extra duties counted as contract", set_on(lambda p: p.duties, paid_extra=False)))
 def test_extra_duties_outside_contract(solve: Callable[..., Rota]) -> None:
     """A 3-hour adult supports 3 lessons and also takes a lunch duty paid `extra`, which sits
     outside the contract (counted in it, the duty would push out a lesson)."""
@@ -276,18 +294,25 @@ def one_slot_pupils(*pupils: tuple[str, str, int]) -> list[dict[str, Any]]:
     ]
 
 
-@binds(loosen("no pooling (group_max 1)", set_on_plans(group_max=1)))
-def test_pooling_two_in_one_class(solve: Callable[..., Rota]) -> None:
-    """group_max 2: the one adult (one hour) supports both pupils of C1 at P1 as one group."""
-    school = make_school(
-        staff=[{"id": "A", "hours": 1}],
-        classes=ONE_CLASS,
-        pupils=one_slot_pupils(("P", "C1", 2), ("Q", "C1", 2)),
-    )
+@pytest.mark.parametrize(
+    ("classes", "mode"),
+    [(("C1", "C1"), "in_class"), (("C1", "C2"), "withdrawn")],
+    ids=["in_class", "withdrawn_across_classes"],
+)
+@binds(loosen("no pooling (group_max 1)", set_on(plans, group_max=1)))
+def test_pooling_group_of_two(
+    solve: Callable[..., Rota], classes: tuple[str, str], mode: str
+) -> None:
+    """group_max 2: the one adult (one hour) supports both pupils at P1 as one group, in
+    their shared class, or withdrawn together from different classes."""
+    pupils = one_slot_pupils(("P", classes[0], 2), ("Q", classes[1], 2))
+    for pupil in pupils:
+        pupil["ehcp"]["mode"] = mode
+    school = make_school(staff=[{"id": "A", "hours": 1}], classes=TWO_CLASSES, pupils=pupils)
     rota = solve(school)
     group = rows(rota, staff="A", day="Mon", slot="P1")
     assert sorted(r["task"] for r in group) == ["pupil:P", "pupil:Q"], show(rota)
-    assert {r["mode"] for r in group} == {"in_class"}
+    assert {r["mode"] for r in group} == {mode}
     assert rota.shortfalls == []
 
 
@@ -322,7 +347,7 @@ def test_pooling_limits(solve: Callable[..., Rota], case: str) -> None:
 
 
 @pytest.mark.parametrize("adults", [3, 1])
-@binds(loosen("2:1 read as 1:1", set_on_plans(adults=1)))
+@binds(loosen("2:1 read as 1:1", set_on(plans, adults=1)))
 def test_two_to_one(solve: Callable[..., Rota], adults: int) -> None:
     """ehcp.adults 2: every supported slot has exactly two adults (3 adults: 2 hours
     given; 1 adult: none at all, a shortfall)."""
@@ -534,11 +559,14 @@ def test_intervention_same_staff(solve: Callable[..., Rota]) -> None:
     """same_staff: A works Monday, B Tuesday; one adult delivers every session, so 1 of 2."""
     school = make_school(
         days=("Mon", "Tue"),
-        staff=[{"id": "A", "hours": 10, "available": "Mon"}, {"id": "B", "hours": 10, "available": "Tue"}],
+        staff=[
+            {"id": "A", "hours": 10, "available": "Mon"},
+            {"id": "B", "hours": 10, "available": "Tue"},
+        ],
         classes=ONE_CLASS,
         pupils=PUPIL_P,
         interventions=[intervention("I", ["P"], sessions=2)],
-    )  # fmt: skip
+    )
     rota = solve(school)
     assert len({r["staff"] for r in sessions(rota, "I")}) == 1, show(rota)
     assert_shortfall(rota, "intervention:I", 2, 1, "sessions")
@@ -594,12 +622,7 @@ def test_intervention_avoid_subjects(solve: Callable[..., Rota]) -> None:
     assert_shortfall(rota, "intervention:I", 2, 1, "sessions")
 
 
-@binds(
-    loosen(
-        "counts_for_ehcp ignored",
-        lambda p: [setattr(iv, "counts_for_ehcp", False) for iv in p.interventions],
-    )
-)
+@binds(loosen("counts_for_ehcp ignored", set_on(lambda p: p.interventions, counts_for_ehcp=False)))
 def test_intervention_counts_for_ehcp(solve: Callable[..., Rota]) -> None:
     """A one-hour adult holds P's hour-long session, which counts for P's 1 EHC hour:
     both demands met in one slot."""
@@ -612,6 +635,26 @@ def test_intervention_counts_for_ehcp(solve: Callable[..., Rota]) -> None:
     rota = solve(school)
     assert rota.shortfalls == [], show(rota)
     assert len(sessions(rota, "I")) == 1
+    assert rota.kpis["pupils"]["P"]["ehc_hours_delivered"] == 1
+
+
+def test_session_minutes_count_for_pupils() -> None:
+    """Reading check (no rule to drop): for its pupils a session lasts its `minutes`, not
+    the slot's, so two 30-minute sessions in hour slots give P 1 EHC hour and only 60
+    minutes out of class (max_withdrawal 0.34 of 180 allows 61)."""
+    school = make_school(
+        staff=[{"id": "A", "hours": 2}],
+        classes=ONE_CLASS,
+        pupils=[{"id": "P", "classes": ["C1"], "ehcp": {"hours": 1}, "max_withdrawal": 0.34}],
+        interventions=[
+            intervention(
+                "I", ["P"], sessions=2, minutes=30, one_per_day=False, counts_for_ehcp=True
+            )
+        ],
+    )
+    rota = solve_ok(school)
+    assert len(sessions(rota, "I")) == 2, show(rota)
+    assert rota.shortfalls == []
     assert rota.kpis["pupils"]["P"]["ehc_hours_delivered"] == 1
 
 
@@ -659,15 +702,14 @@ WITHDRAWALS = {
 def test_max_withdrawal(solve: Callable[..., Rota], case: str) -> None:
     """P may be out of class 0.34 of 180 lesson minutes (61): one hour out, the rest short."""
     pupil_fields, rule_fields, task, (required, delivered, unit) = WITHDRAWALS[case]
+    three = [intervention("I", ["P"], sessions=3, one_per_day=False)]
     school = make_school(
         staff=TWO_ADULTS,
         classes=ONE_CLASS,
         pupils=[{"id": "P", "classes": ["C1"], **pupil_fields}],
-        interventions=(
-            [intervention("I", ["P"], sessions=3, one_per_day=False)] if case != "withdrawn_support" else []
-        ),
+        interventions=three if task == "intervention:I" else [],
         rules=rule_fields,
-    )  # fmt: skip
+    )
     rota = solve(school)
     out = [r for r in rota.assignments if "P" in r["pupils"] and r["slot"] != "LU"]
     assert len(out) * 60 <= 0.34 * 180, show(rota)
@@ -715,11 +757,27 @@ def test_medical_cover_in_lesson(solve: Callable[..., Rota]) -> None:
     assert rota.shortfalls == []
 
 
+def test_medical_cover_outside_lessons_is_a_duty() -> None:
+    """At lunch (no lesson) only a trained adult on a duty, or supporting P, is near: the
+    trained adult delivering P's lunchtime session is not, so the cover is short."""
+    school = make_school(
+        staff=[{"id": "A", "hours": 10, "skills": ["epipen"]}],
+        classes=ONE_CLASS,
+        pupils=[{"id": "P", "classes": ["C1"], "medical": {"skills": ["epipen"], "when": "LU"}}],
+        interventions=[intervention("I", ["P"], minutes=30, when="LU")],
+    )
+    rota = solve_ok(school)
+    assert slots_of(rota, task="intervention:I") == ["Mon LU"], show(rota)
+    assert_shortfall(rota, "medical:P", 1, 0, "slots")
+
+
 @binds(without(demands.add_duties))
 def test_duty_staff_per_slot(solve: Callable[..., Rota]) -> None:
     """A duty wanting 2 adults gets 2, though all 3 adults prefer it."""
     staff = [{"id": a, "hours": 1, "prefer": ["duty:D"]} for a in "ABE"]
-    school = make_school(staff=staff, duties=[{"id": "D", "name": "Lunch", "when": "LU", "staff": 2}])
+    school = make_school(
+        staff=staff, duties=[{"id": "D", "name": "Lunch", "when": "LU", "staff": 2}]
+    )
     rota = solve(school)
     assert len(rows(rota, task="duty:D")) == 2, show(rota)
     assert rota.shortfalls == []
@@ -763,11 +821,32 @@ def test_break(solve: Callable[..., Rota]) -> None:
     assert_shortfall(rota, "class:C1", 3, 2, "adult-slots")
 
 
+def test_break_needed_once_a_day() -> None:
+    """Six adjacent lessons, break_after 150: one free slot between the first and last task
+    is the day's break (rule 13), so the one adult can cover 5 of the 6."""
+    six = [
+        {"id": f"P{i}", "start": f"{8 + i:02d}:00", "end": f"{9 + i:02d}:00", "kind": "lesson"}
+        for i in range(1, 7)
+    ]
+    school = make_school(
+        slots=six,
+        staff=[{"id": "A", "hours": 10}],
+        classes=ONE_CLASS,
+        support=[{"class": "C1"}],
+        rules={"break_after_minutes": 150, "break_minutes": 20},
+    )
+    rota = solve_ok(school)
+    assert len(rows(rota, staff="A")) == 5, show(rota)
+    assert_shortfall(rota, "class:C1", 6, 5, "adult-slots")
+
+
 @binds(without(demands.add_class_support))
 def test_class_support_staff_per_slot(solve: Callable[..., Rota]) -> None:
     """Support wanting 2 adults at P1 gets 2, though all 3 adults prefer the class."""
     staff = [{"id": a, "hours": 1, "prefer": ["class:C1"]} for a in "ABE"]
-    school = make_school(staff=staff, classes=ONE_CLASS, support=[{"class": "C1", "when": "P1", "staff": 2}])
+    school = make_school(
+        staff=staff, classes=ONE_CLASS, support=[{"class": "C1", "when": "P1", "staff": 2}]
+    )
     rota = solve(school)
     assert len(rows(rota, task="class:C1")) == 2, show(rota)
     assert rota.shortfalls == []
@@ -875,7 +954,11 @@ SHORTFALLS = {
         ("pupil:P", 2, 1, "hours"),
     ),
     "medical": (
-        {"pupils": [{"id": "P", "classes": ["C1"], "medical": {"skills": ["epipen"], "when": "P1, LU"}}]},
+        {
+            "pupils": [
+                {"id": "P", "classes": ["C1"], "medical": {"skills": ["epipen"], "when": "P1, LU"}}
+            ]
+        },
         ("medical:P", 2, 0, "slots"),
     ),
     "duty": (
@@ -890,7 +973,7 @@ SHORTFALLS = {
         {"support": [{"class": "C1", "when": "P1", "staff": 2}]},
         ("class:C1", 2, 1, "adult-slots"),
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("demand", SHORTFALLS)

@@ -20,6 +20,7 @@ from tasched.model import SchoolData
 from tasched.solution import Delivery, Rota, Row, compute_kpis, shortfall_amounts
 from tasched.solver import demands, goals, rules
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
+from tasched.solver.warm_start import GreedyRota, warm_start
 
 __all__ = ["ModelSize", "build_model", "solve"]
 
@@ -78,6 +79,7 @@ def solve(
     input_digest: str = "",
     on_solution: Callable[[dict[str, float]], None] | None = None,
     log: Callable[[str], None] | None = None,
+    hint: bool = True,
 ) -> Rota:
     """Solve a validated school's week; the settings default to `rules.solver`."""
     settings = school.rules.solver
@@ -88,6 +90,8 @@ def solve(
     started = time.perf_counter()
     problem = compile_problem(school)
     rm = build_model(problem)
+    if hint:
+        add_hint(rm, warm_start(problem))
     proto = rm.cp.proto
     size = ModelSize(len(proto.variables), len(proto.constraints), time.perf_counter() - started)
     if log:
@@ -134,6 +138,25 @@ def solve(
     )
     rows = extract_rows(rm, solver)
     return finish_rota(problem, rows, meta)
+
+
+def add_hint(rm: RotaModel, greedy: GreedyRota) -> None:
+    """Hint every decision variable with the greedy rota (1 where it assigns, else 0)."""
+    cp = rm.cp
+    for key, var in rm.class_support.items():
+        cp.add_hint(var, key in greedy.class_support)
+    for key4, var in rm.ehcp.items():
+        cp.add_hint(var, key4 in greedy.ehcp)
+    held = {(i, t) for (_, i, t) in greedy.deliver}
+    leads = {(a, i) for (a, i, _) in greedy.deliver}
+    for key, var in rm.deliver.items():
+        cp.add_hint(var, key in greedy.deliver)
+    for key2, var in rm.session.items():
+        cp.add_hint(var, key2 in held)
+    for key2, var in rm.lead.items():
+        cp.add_hint(var, key2 in leads)
+    for key, var in rm.duty.items():
+        cp.add_hint(var, key in greedy.duty)
 
 
 def finish_rota(problem: Problem, rows: list[Row], meta: dict[str, Any]) -> Rota:

@@ -73,7 +73,8 @@ def add_medical_cover(rm: RotaModel) -> None:
         pupil_adults[p, t].append((a, var))
     for (a, i, t), var in rm.deliver.items():
         for p in prob.interventions[i].pupils:
-            pupil_adults[p, t].append((a, var))
+            if t in prob.pupils[p].place:  # outside lessons, only a duty counts as near
+                pupil_adults[p, t].append((a, var))
     duty_adults: dict[int, list[tuple[int, Literal]]] = defaultdict(list)
     for (a, _, t), var in rm.duty.items():
         duty_adults[t].append((a, var))

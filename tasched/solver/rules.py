@@ -221,6 +221,9 @@ def add_break_rule(rm: RotaModel) -> None:
 
     The span runs from the start of their first task's slot to the end of their
     last; some slot strictly between, at least `break_minutes` long, has no task.
+    For each pair of slots that would be the day's first and last task, with a span
+    too long: one of them is free, or a task sits outside them, or a slot between
+    them long enough for the break is free.
     """
     prob = rm.problem
     rules = prob.data.rules
@@ -239,7 +242,8 @@ def add_break_rule(rm: RotaModel) -> None:
                     between = [k for k in range(i + 1, j) if lengths[k] >= rules.break_minutes]
                     if any(busy[k] is None for k in between):
                         continue  # a slot they can never work is their break
-                    rm.cp.add_bool_or([~first, ~last, *(~busy[k] for k in between)])  # type: ignore[operator]
+                    outside = [b for k, b in enumerate(busy) if b is not None and (k < i or k > j)]
+                    rm.cp.add_bool_or([~first, ~last, *outside, *(~busy[k] for k in between)])  # type: ignore[operator]
 
 
 def add_pins(rm: RotaModel) -> None:

@@ -1,0 +1,375 @@
+"""A constructive first rota, handed to CP-SAT as a hint.
+
+CP-SAT alone needs many seconds to find its first rota on a secondary-sized week
+(see shared/guides/cpsat-notes.md). This greedy builds one in well under a second
+that already keeps every hard rule, demand by demand in format.md's order:
+pins, EHC hours (scarcest pupils first), duties, interventions, class support.
+CP-SAT then improves on it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from tasched.compile import Problem
+
+Key = tuple  # a decision key of RotaModel: (a, k, t), (a, p, t, mode), ...
+
+
+@dataclass
+class _Place:
+    """What an adult does in one slot."""
+
+    kind: str  # class | in_class | withdrawn | intervention | duty | free
+    target: object = None  # support row, class id, intervention, duty
+    pupils: list[int] = field(default_factory=list)
+
+
+@dataclass
+class GreedyRota:
+    class_support: set[tuple[int, int, int]] = field(default_factory=set)
+    ehcp: set[tuple[int, int, int, str]] = field(default_factory=set)
+    deliver: set[tuple[int, int, int]] = field(default_factory=set)
+    duty: set[tuple[int, int, int]] = field(default_factory=set)
+
+
+class _State:
+    def __init__(self, prob: Problem) -> None:
+        self.prob = prob
+        self.rota = GreedyRota()
+        self.place: dict[tuple[int, int], _Place] = {}  # (adult, slot)
+        self.contract: dict[int, int] = defaultdict(int)  # adult -> minutes
+        self.duties: dict[int, int] = defaultdict(int)
+        self.pupil_busy: dict[int, set[int]] = defaultdict(set)
+        self.withdrawn: dict[int, int] = defaultdict(int)  # pupil -> minutes out of class
+        self.delivered: dict[int, int] = defaultdict(int)  # pupil -> EHC minutes
+        self.contact: dict[tuple[int, int], int] = defaultdict(int)  # (adult, pupil) -> minutes
+        self.together: dict[tuple[int, int], set[int]] = defaultdict(set)  # (adult, pupil) -> slots
+        self.rooms: dict[tuple[str, int], int] = defaultdict(int)
+        self.lengths = [s.minutes for s in prob.data.calendar.slots]
+
+    # --- checks shared by every demand -------------------------------------------
+    def free(self, a: int, t: int) -> bool:
+        return t in self.prob.adults[a].works and (a, t) not in self.place
+
+    def contract_ok(self, a: int, t: int) -> bool:
+        return self.contract[a] + self.prob.slots[t].minutes <= self.prob.adults[a].cap_minutes
+
+    def break_ok(self, a: int, t: int) -> bool:
+        """Adding slot t keeps the adult's day within the break rule."""
+        prob = self.prob
+        rules = prob.data.rules
+        day = prob.slots[t].day
+        order = prob.day_order[day]
+        busy = [s for s, u in enumerate(order) if u is not None and ((a, u) in self.place or u == t)]
+        first, last = busy[0], busy[-1]
+        span = prob.slots[order[last]].end - prob.slots[order[first]].start  # type: ignore[index]
+        if span <= rules.break_after_minutes:
+            return True
+        return any(
+            self.lengths[s] >= rules.break_minutes
+            and (order[s] is None or (a, order[s]) not in self.place and order[s] != t)
+            for s in range(first + 1, last)
+        )
+
+    def can_take(self, a: int, t: int, contract: bool = True) -> bool:
+        return self.free(a, t) and (not contract or self.contract_ok(a, t)) and self.break_ok(a, t)
+
+    def occupy(self, a: int, t: int, place: _Place, contract: bool = True) -> None:
+        self.place[a, t] = place
+        if contract:
+            self.contract[a] += self.prob.slots[t].minutes
+
+    def release(self, a: int, t: int, contract: bool = True) -> None:
+        del self.place[a, t]
+        if contract:
+            self.contract[a] -= self.prob.slots[t].minutes
+
+    def run_ok(self, a: int, p: int, t: int, most: int) -> bool:
+        """The same adult and pupil stay within `most` adjacent slots of a day."""
+        order = self.prob.day_order[self.prob.slots[t].day]
+        s = order.index(t)
+        with_them = self.together[a, p]
+        run = 1
+        i = s - 1
+        while i >= 0 and order[i] is not None and order[i] in with_them:
+            run, i = run + 1, i - 1
+        i = s + 1
+        while i < len(order) and order[i] is not None and order[i] in with_them:
+            run, i = run + 1, i + 1
+        return run <= most
+
+
+def warm_start(prob: Problem) -> GreedyRota:
+    """A rota that keeps every hard rule, built greedily demand by demand."""
+    state = _State(prob)
+    _pins(state)
+    pupils = [p for p in prob.pupils if p.ehcp is not None and p.ehcp.required_minutes > 0]
+    # Scarcest first: pupils with the fewest adult-slots per minute needed.
+    pupils.sort(key=lambda p: sum(len(c) for c in p.ehcp.candidates.values()) / p.ehcp.required_minutes)  # type: ignore[union-attr]
+    for pupil in pupils:
+        _support_pupil(state, pupil.index)
+    _duties(state)
+    for iv in sorted(prob.interventions, key=lambda i: i.priority != "high"):
+        _intervention(state, iv.index)
+    for row in sorted(prob.supports, key=lambda r: ["high", "normal", "low"].index(r.priority)):
+        _class_support(state, row.index)
+    return state.rota
+
+
+def _pins(state: _State) -> None:
+    # Pinned slots are reserved; the CP-SAT model enforces the pins themselves.
+    for pin in state.prob.pins:
+        if (pin.adult, pin.slot) not in state.place:
+            state.occupy(pin.adult, pin.slot, _Place("free"), contract=False)
+
+
+def _spread(slots: list[int], prob: Problem) -> list[int]:
+    """Slots reordered round-robin over the days, so support spreads across the week."""
+    by_day: dict[int, list[int]] = defaultdict(list)
+    for t in slots:
+        by_day[prob.slots[t].day].append(t)
+    days = sorted(by_day)
+    out: list[int] = []
+    i = 0
+    while len(out) < len(slots):
+        for d in days:
+            if i < len(by_day[d]):
+                out.append(by_day[d][i])
+        i += 1
+    return out
+
+
+def _support_pupil(state: _State, p: int) -> None:
+    prob = state.prob
+    pupil = prob.pupils[p]
+    plan = pupil.ehcp
+    assert plan is not None
+    added: list[tuple[int, int, str, bool]] = []  # (adult, slot, mode, opened a place)
+    for t in _spread(plan.slots, prob):
+        if state.delivered[p] >= plan.required_minutes:
+            break
+        minutes = prob.slots[t].minutes
+        if t in state.pupil_busy[p] or state.delivered[p] + minutes > plan.over_support_cap:
+            continue
+        for mode in _modes(state, p, t):
+            chosen = _choose_supporters(state, p, t, mode)
+            if chosen is None:
+                continue
+            for a, opens in chosen:
+                key = "withdrawn" if mode == "withdrawn" else pupil.place[t]
+                if opens:
+                    state.occupy(a, t, _Place(mode, key, [p]))
+                else:
+                    state.place[a, t].pupils.append(p)
+                state.rota.ehcp.add((a, p, t, mode))
+                state.contact[a, p] += minutes
+                state.together[a, p].add(t)
+                added.append((a, t, mode, opens))
+            state.pupil_busy[p].add(t)
+            state.delivered[p] += minutes
+            if mode == "withdrawn" and t in pupil.place:
+                state.withdrawn[p] += minutes
+            break
+    givers = {a for a, _, _, _ in added}
+    if givers and len(givers) < plan.min_staff:
+        _undo_support(state, p, added)
+
+
+def _modes(state: _State, p: int, t: int) -> list[str]:
+    pupil = state.prob.pupils[p]
+    plan = pupil.ehcp
+    assert plan is not None
+    modes = []
+    if "in_class" in plan.modes and t in pupil.place:
+        modes.append("in_class")
+    if "withdrawn" in plan.modes:
+        out_of_class = state.prob.slots[t].minutes if t in pupil.place else 0
+        if state.withdrawn[p] + out_of_class <= pupil.max_withdrawal_minutes:
+            modes.append("withdrawn")
+    return modes
+
+
+def _choose_supporters(state: _State, p: int, t: int, mode: str) -> list[tuple[int, bool]] | None:
+    """Adults to support pupil p at t: joining a pooled group first, then the least-used."""
+    prob = state.prob
+    pupil = prob.pupils[p]
+    plan = pupil.ehcp
+    assert plan is not None
+    minutes = prob.slots[t].minutes
+    where = "withdrawn" if mode == "withdrawn" else pupil.place[t]
+    options: list[tuple[tuple[int, int, int], int, bool]] = []
+    for a in plan.candidates[t]:
+        if state.contact[a, p] + minutes > plan.max_share_minutes:
+            continue
+        if not state.run_ok(a, p, t, plan.max_consecutive):
+            continue
+        current = state.place.get((a, t))
+        if current is None:
+            if state.can_take(a, t):
+                spare = prob.adults[a].cap_minutes - state.contract[a]
+                options.append(((1, state.contact[a, p], -spare), a, True))
+        elif current.kind == mode and current.target == where and plan.group_max > 1:
+            members = current.pupils
+            cap = min([plan.group_max, *(prob.pupils[q].ehcp.group_max for q in members)])  # type: ignore[union-attr]
+            if len(members) < cap:
+                options.append(((0, state.contact[a, p], 0), a, False))
+    if len(options) < plan.adults:
+        return None
+    options.sort()
+    return [(a, opens) for _, a, opens in options[: plan.adults]]
+
+
+def _undo_support(state: _State, p: int, added: list[tuple[int, int, str, bool]]) -> None:
+    prob = state.prob
+    for a, t, mode, _ in added:
+        place = state.place[a, t]
+        place.pupils.remove(p)
+        if not place.pupils:
+            state.release(a, t)
+        state.rota.ehcp.discard((a, p, t, mode))
+        state.contact[a, p] -= prob.slots[t].minutes
+        state.together[a, p].discard(t)
+    for _, t, mode, _ in added:
+        if t in state.pupil_busy[p]:
+            state.pupil_busy[p].discard(t)
+            state.delivered[p] -= prob.slots[t].minutes
+            if mode == "withdrawn" and t in prob.pupils[p].place:
+                state.withdrawn[p] -= prob.slots[t].minutes
+
+
+def _duties(state: _State) -> None:
+    prob = state.prob
+    medical_skills: dict[int, list[frozenset[str]]] = defaultdict(list)
+    for pupil in prob.pupils:
+        if pupil.medical is not None:
+            for t in pupil.medical.slots:
+                if t not in pupil.place:
+                    medical_skills[t].append(pupil.medical.skills)
+    for duty in sorted(prob.duties, key=lambda d: ["high", "normal", "low"].index(d.priority)):
+        contract = not duty.paid_extra
+        for t in duty.slots:
+            able = [
+                a for a in duty.candidates[t]
+                if state.can_take(a, t, contract)
+                and (prob.adults[a].max_duties is None or state.duties[a] < prob.adults[a].max_duties)
+            ]  # fmt: skip
+
+            def rank(a: int, t: int = t) -> tuple[int, int]:
+                medic = any(prob.adults[a].can(s) for s in medical_skills.get(t, []))
+                return (-int(medic), state.duties[a])
+
+            able.sort(key=rank)
+            team: list[int] = []
+            for skill in sorted(duty.any_skills):
+                if not any(skill in prob.adults[a].skills for a in team):
+                    holder = next((a for a in able if skill in prob.adults[a].skills and a not in team), None)
+                    if holder is None:
+                        team = []
+                        break
+                    team.append(holder)
+            else:
+                team += [a for a in able if a not in team][: duty.staff - len(team)]
+                if len(team) > duty.staff:
+                    team = []
+            for a in team:
+                state.occupy(a, t, _Place("duty", duty.index), contract)
+                state.duties[a] += 1
+                state.rota.duty.add((a, duty.index, t))
+
+
+def _intervention(state: _State, i: int) -> None:
+    prob = state.prob
+    iv = prob.interventions[i]
+    leads = sorted({a for t in iv.slots for a in iv.candidates[t]})
+    best: list[int] = []
+    best_lead = -1
+    for lead in leads if iv.same_staff else [-1]:
+        chosen = _session_slots(state, i, lead)
+        if len(chosen) > len(best):
+            best, best_lead = [t for t, _ in chosen], lead
+        if len(best) >= iv.sessions:
+            break
+    for t in best:
+        a = best_lead if iv.same_staff else _session_slots(state, i, -1, only=t)[0][1]
+        state.occupy(a, t, _Place("intervention", i))
+        state.rota.deliver.add((a, i, t))
+        if iv.room_kind is not None:
+            state.rooms[iv.room_kind, t] += 1
+        for p in iv.pupils:
+            state.pupil_busy[p].add(t)
+            if t in prob.pupils[p].place:
+                state.withdrawn[p] += iv.minutes
+            if iv.counts_for_ehcp and prob.pupils[p].ehcp is not None:
+                state.delivered[p] += iv.minutes
+                state.contact[a, p] += iv.minutes
+                state.together[a, p].add(t)
+
+
+def _session_slots(state: _State, i: int, lead: int, only: int | None = None) -> list[tuple[int, int]]:
+    """Slots (with their deliverer) where a session of intervention i can sit now."""
+    prob = state.prob
+    iv = prob.interventions[i]
+    days: set[int] = set()
+    out: list[tuple[int, int]] = []
+    for t in _spread(iv.slots, prob) if only is None else [only]:
+        if len(out) >= iv.sessions:
+            break
+        if iv.one_per_day and prob.slots[t].day in days:
+            continue
+        if iv.room_kind is not None and state.rooms[iv.room_kind, t] >= prob.room_capacity.get(iv.room_kind, 0):
+            continue
+        if not all(_pupil_can_attend(state, p, i, t, len(out)) for p in iv.pupils):
+            continue
+        adults = [lead] if lead >= 0 else iv.candidates[t]
+        for a in adults:
+            if a in iv.candidates[t] and state.can_take(a, t) and _contact_ok(state, a, i, t):
+                out.append((t, a))
+                days.add(prob.slots[t].day)
+                break
+    return out
+
+
+def _pupil_can_attend(state: _State, p: int, i: int, t: int, planned: int) -> bool:
+    """The pupil is free at t and has room for one more session after `planned` ones."""
+    prob = state.prob
+    pupil = prob.pupils[p]
+    iv = prob.interventions[i]
+    more = (planned + 1) * iv.minutes  # upper bound: planned sessions may sit outside lessons
+    if t in state.pupil_busy[p]:
+        return False
+    if t in pupil.place and state.withdrawn[p] + more > pupil.max_withdrawal_minutes:
+        return False
+    plan = pupil.ehcp
+    return not (iv.counts_for_ehcp and plan is not None and state.delivered[p] + more > plan.over_support_cap)
+
+
+def _contact_ok(state: _State, a: int, i: int, t: int) -> bool:
+    """Sessions counting for EHC are EHC contact: rotation limits apply to them too."""
+    prob = state.prob
+    iv = prob.interventions[i]
+    if not iv.counts_for_ehcp:
+        return True
+    for p in iv.pupils:
+        plan = prob.pupils[p].ehcp
+        if plan is None or plan.required_minutes == 0:
+            continue
+        if state.contact[a, p] + iv.minutes > plan.max_share_minutes or not state.run_ok(a, p, t, plan.max_consecutive):
+            return False
+        if plan.min_staff > 1 and not any(q != a and state.contact[q, p] > 0 for q in range(len(prob.adults))):
+            return False  # a lone giver would break min_staff
+    return True
+
+
+def _class_support(state: _State, k: int) -> None:
+    prob = state.prob
+    row = prob.supports[k]
+    regulars: dict[int, int] = defaultdict(int)
+    for t in row.slots:
+        able = [a for a in row.candidates[t] if state.can_take(a, t)]
+        able.sort(key=lambda a: (-regulars[a], state.contract[a]))
+        for a in able[: row.staff]:
+            state.occupy(a, t, _Place("class", k))
+            state.rota.class_support.add((a, k, t))
+            regulars[a] += 1
