@@ -90,8 +90,10 @@ def solve(
     started = time.perf_counter()
     problem = compile_problem(school)
     rm = build_model(problem)
+    start_values: list[int] | None = None
     if hint:
         add_hint(rm, warm_start(problem))
+        start_values = complete_hint(rm)
     proto = rm.cp.proto
     size = ModelSize(len(proto.variables), len(proto.constraints), time.perf_counter() - started)
     if log:
@@ -126,17 +128,23 @@ def solve(
         "time_limit": time_limit,
         "model": {"variables": size.variables, "constraints": size.constraints},
     }
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values: _Values = solver
+        objective = solver.objective_value / WEIGHT_SCALE
+    elif start_values is not None and status != cp_model.INFEASIBLE:
+        # CP-SAT ran out of time before its first rota: the warm start is one.
+        values = _Fixed(start_values)
+        objective = _objective_of(rm, start_values) / WEIGHT_SCALE
+    else:
         return Rota(meta=meta, assignments=[])
-    objective = solver.objective_value / WEIGHT_SCALE
-    bound = solver.best_objective_bound / WEIGHT_SCALE
+    bound = solver.best_objective_bound / WEIGHT_SCALE if status != cp_model.UNKNOWN else None
     meta.update(
         status="optimal" if status == cp_model.OPTIMAL else "feasible",
         objective=round(objective, 2),
-        bound=round(bound, 2),
-        gap=round(_gap(objective, bound), 4),
+        bound=None if bound is None else round(bound, 2),
+        gap=None if bound is None else round(_gap(objective, bound), 4),
     )
-    rows = extract_rows(rm, solver)
+    rows = extract_rows(rm, values)
     return finish_rota(problem, rows, meta)
 
 
@@ -159,6 +167,49 @@ def add_hint(rm: RotaModel, greedy: GreedyRota) -> None:
         cp.add_hint(var, key in greedy.duty)
 
 
+def complete_hint(rm: RotaModel) -> list[int] | None:
+    """Turn the decision hint into a complete one, so CP-SAT starts from it at once.
+
+    With the decisions fixed, propagation settles every derived variable (groups,
+    flags, shortfall amounts) in a fraction of a second without presolve. Returns
+    the full assignment, or None if the hint is not a valid rota.
+    """
+    completer = cp_model.CpSolver()
+    params = completer.parameters
+    params.fix_variables_to_their_hinted_value = True
+    params.cp_model_presolve = False
+    params.num_workers = 1
+    params.max_time_in_seconds = 10
+    if completer.solve(rm.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = list(completer.response_proto.solution)
+    rm.cp.clear_hints()
+    for index, value in enumerate(values):
+        rm.cp.add_hint(rm.cp.get_int_var_from_proto_index(index), value)
+    return values
+
+
+class _Values:
+    """What extract_rows needs of a solution: the value of a Boolean variable."""
+
+    def boolean_value(self, var: cp_model.IntVar) -> bool:  # pragma: no cover - protocol
+        raise NotImplementedError
+
+
+class _Fixed(_Values):
+    def __init__(self, values: list[int]) -> None:
+        self._values = values
+
+    def boolean_value(self, var: cp_model.IntVar) -> bool:
+        return bool(self._values[var.index])
+
+
+def _objective_of(rm: RotaModel, values: list[int]) -> float:
+    objective = rm.cp.proto.objective
+    total = sum(c * values[v] for v, c in zip(objective.vars, objective.coeffs, strict=True))
+    return (total + objective.offset) * (objective.scaling_factor or 1)
+
+
 def finish_rota(problem: Problem, rows: list[Row], meta: dict[str, Any]) -> Rota:
     """Shortfalls with reasons, and KPIs, for a set of rows."""
     from tasched.explain import give_reasons
@@ -174,7 +225,7 @@ def _gap(objective: float, bound: float) -> float:
     return abs(objective - bound) / max(abs(objective), 1.0)
 
 
-def extract_rows(rm: RotaModel, solver: cp_model.CpSolver) -> list[Row]:
+def extract_rows(rm: RotaModel, solver: _Values | cp_model.CpSolver) -> list[Row]:
     """The rota's rows: one per adult, slot and task, sorted by adult then time."""
     prob = rm.problem
     rows: list[tuple[tuple[int, int, str], Row]] = []
@@ -205,7 +256,7 @@ def extract_rows(rm: RotaModel, solver: cp_model.CpSolver) -> list[Row]:
     return [row for _, row in rows]
 
 
-def _assign_rooms(rm: RotaModel, solver: cp_model.CpSolver) -> dict[tuple[int, int], str]:
+def _assign_rooms(rm: RotaModel, solver: _Values | cp_model.CpSolver) -> dict[tuple[int, int], str]:
     """Give each session that needs a room one of its kind, filling rooms in id order.
 
     The model already keeps sessions within the kind's total capacity, so this never fails.
