@@ -529,18 +529,17 @@ def estimate(tt: Timetable, data: dict, support: list[dict]) -> dict:
 
 
 def choose_support(tt: Timetable, data: dict) -> list[dict]:
-    """Class support for the lessons with most listed SEND pupils, until demand is
-    about 90% of contracted hours (and within lesson-time capacity)."""
+    """Class support for the lessons with most listed SEND pupils (EHC pupils count
+    double; English and maths first, then science and practical subjects), until
+    demand is about 90% of contracted hours or of lesson-time capacity."""
     score: Counter = Counter()
     for p in data["pupils"]:
         w = 2 if p.get("ehcp") else 1
         for c in p["classes"]:
             if tt.year(c) <= 11:
                 score[c] += w
-    def tier(c: str) -> int:
-        return 0 if tt.subject[c] in ("Ma", "En") else 1 if tt.subject[c] in ("Sc", "Dt", "Da") else 2
-
-    ranked = sorted((c for c in score if score[c] >= 2), key=lambda c: (tier(c), -score[c], c))
+    bonus = {"Ma": 6, "En": 6, "Sc": 4, "Dt": 3, "Da": 3}
+    ranked = sorted((c for c in score if score[c] >= 2), key=lambda c: (-(score[c] + bonus.get(tt.subject[c], 0)), c))
     support: list[dict] = []
     for c in ranked:
         est = estimate(tt, data, support)
@@ -548,9 +547,9 @@ def choose_support(tt: Timetable, data: dict) -> list[dict]:
             break
         subj = tt.subject[c]
         row = {"class": c, "subjects": [subj]}
-        if subj in ("Ma", "En"):
+        if subj in ("Ma", "En") and score[c] >= 4:
             row["priority"] = "high"
-        elif subj not in ("Sc", "Dt", "Da"):
+        elif subj not in ("Ma", "En", "Sc", "Dt", "Da"):
             row["priority"] = "low"
         support.append(row)
     return sorted(support, key=lambda r: (tt.year(r["class"]), r["class"]))

@@ -27,6 +27,7 @@ from tasched.errors import InputError, Problem
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
+EXIT_NO_ROTA = 3
 EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
@@ -165,8 +166,96 @@ def schema(
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         reason = error.strerror or str(error)
-        raise InputError([Problem(str(output), "", f"cannot write the schema here: {reason}")]) from None
+        raise InputError(
+            [Problem(str(output), "", f"cannot write the schema here: {reason}")]
+        ) from None
     err().print(f"wrote {_escape(str(output))}")
+
+
+# --- solve ------------------------------------------------------------------------------
+
+
+@app.command()
+def solve(
+    school: Annotated[Path, typer.Argument(help="The school file (.yaml, .yml or .xlsx).", show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the rota (.yaml or .xlsx).", show_default=False)
+    ],
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds to search (default: rules.solver.time_limit).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: rules.solver.seed).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="CP-SAT search workers (default: rules.solver.workers); 1 is reproducible.")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show the CP-SAT search log.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Build the week's rota and write it.
+
+    Demands that no rota can meet are reported before solving (impossible hard
+    rules stop with exit 2). Exit codes: 0 rota written (its shortfalls are listed
+    in it), 2 invalid input, 3 no rota, 130 interrupted (best rota so far written).
+    """
+    from tasched.run import solve_file
+
+    console = err()
+
+    def note(text: str) -> None:
+        if not quiet:
+            console.print(_escape(text))
+
+    def progress(update: dict[str, float]) -> None:
+        if not quiet:
+            console.print(f"  {update['elapsed']:6.1f} s  objective {update['objective']:,.0f}  "
+                          f"bound {update['bound']:,.0f}")  # fmt: skip
+
+    def show_findings(findings: list) -> None:  # type: ignore[type-arg]
+        for finding in findings:
+            if finding.severity == "warning" and not quiet:
+                console.print(f"[yellow]warning:[/] {_escape(finding.task)}: {_escape(finding.message)}")
+
+    rota = solve_file(
+        school, output, time_limit=time_limit, seed=seed, workers=workers, verbose=verbose,
+        log=note, on_solution=progress if not verbose else None, on_findings=show_findings,
+    )  # fmt: skip
+    meta = rota.meta
+    if rota.status == "no_rota":
+        console.print(f"[red]✗[/] no rota: {_escape(str(school))} has no rota within {meta['time_limit']} s")
+        raise typer.Exit(EXIT_NO_ROTA)
+    if not quiet:
+        short = len(rota.shortfalls)
+        gap = "" if meta["gap"] is None else f", gap {meta['gap']:.1%}"
+        out().print(f"[green]✓[/] wrote {_escape(str(output))}: {meta['status']}{gap}, "
+                    f"{len(rota.assignments)} rows, {short} shortfall{'s' if short != 1 else ''}, "
+                    f"£{rota.kpis['cost']['weekly']:,.2f} a week")  # fmt: skip
+        for row in rota.shortfalls:
+            out().print(f"  [yellow]short[/] {_escape(row['task'])}: {row['delivered']:g} of {row['required']:g} "
+                        f"{row['unit']}: {_escape(row['reason'])}")  # fmt: skip
+    if meta.get("interrupted"):
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+
+# --- check ------------------------------------------------------------------------------
+
+
+@app.command()
+def check(
+    school: Annotated[Path, typer.Argument(help="The school file.", show_default=False)],
+    rota: Annotated[Path, typer.Argument(help="The rota file to judge.", show_default=False)],
+) -> None:
+    """Judge a rota against the spec with the independent verifier.
+
+    Re-derives every hard rule, shortfall and KPI from the school and the rota's
+    rows. Exits 0 when the rota is valid, 1 when it breaks a rule, 2 on bad input.
+    """
+    from tasched.run import check_files
+    from tasched.verify import format_report
+
+    report = check_files(school, rota)
+    (out() if report.ok else err()).print(_escape(format_report(report)))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 # --- entry point ------------------------------------------------------------------------

@@ -332,6 +332,8 @@ def _build(
             continue
         key = _key(loader, key_node)
         line = key_node.start_mark.line + 1
+        if key is None:
+            continue  # reported below
         if key in first_seen:
             doc.problems.append(
                 Problem(

@@ -70,7 +70,9 @@ def school_dicts(
     lesson_ids = [s["id"] for s in slots if s["kind"] == "lesson"]
     other_ids = [s["id"] for s in slots if s["kind"] != "lesson"]
     calendar: dict[str, Any] = {"days": days, "slots": slots}
-    if other_ids and draw(st.booleans()):  # only a non-lesson slot closes, so lessons stay open
+    if bool(other_ids) and draw(
+        st.booleans()
+    ):  # only a non-lesson slot closes, so lessons stay open
         calendar["closed"] = f"{days[-1]} {draw(st.sampled_from(other_ids))}"
     every_lesson = [(d, s) for d in days for s in lesson_ids]
 
@@ -165,10 +167,10 @@ def school_dicts(
             "counts_for_ehcp": draw(st.booleans()),
             "priority": draw(st.sampled_from(PRIORITIES)),
         }
-        if rooms and draw(st.booleans()):
+        if bool(rooms) and draw(st.booleans()):
             item["room_kind"] = draw(st.sampled_from([r["kind"] for r in rooms]))
         used_subjects = sorted({lesson["subject"] for lesson in lessons})
-        if used_subjects and draw(st.booleans()):
+        if bool(used_subjects) and draw(st.booleans()):
             item["avoid_subjects"] = [draw(st.sampled_from(used_subjects))]
         interventions.append(item)
 

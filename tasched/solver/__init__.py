@@ -6,9 +6,12 @@ The order of `build_model` is the order of format.md: hard rules, then demands
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,7 +114,8 @@ def solve(
     if verbose and log:
         solver.log_callback = log
     callback = _Progress(on_solution, started) if on_solution else None
-    status = solver.solve(rm.cp, callback)
+    with _stop_on_signal(solver) as interrupted:
+        status = solver.solve(rm.cp, callback)
 
     meta: dict[str, Any] = {
         "tool": "tasched",
@@ -128,6 +132,8 @@ def solve(
         "time_limit": time_limit,
         "model": {"variables": size.variables, "constraints": size.constraints},
     }
+    if interrupted:
+        meta["interrupted"] = True
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values: _Values = solver
         objective = solver.objective_value / WEIGHT_SCALE
@@ -217,6 +223,26 @@ def finish_rota(problem: Problem, rows: list[Row], meta: dict[str, Any]) -> Rota
     delivery = Delivery(problem, rows)
     shortfalls = give_reasons(delivery, shortfall_amounts(delivery))
     return Rota(meta=meta, assignments=rows, shortfalls=shortfalls, kpis=compute_kpis(delivery))
+
+
+@contextlib.contextmanager
+def _stop_on_signal(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
+    """Ctrl-C or SIGTERM stops the search; the best rota found so far is kept."""
+    interrupted: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        interrupted.append(True)
+        solver.stop_search()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield interrupted
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _gap(objective: float, bound: float) -> float:
