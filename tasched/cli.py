@@ -190,6 +190,22 @@ def solve(
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show the CP-SAT search log.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Last week's rota: keep as much of it as the demands allow."),
+    ] = None,
+    absent: Annotated[
+        list[str] | None,
+        typer.Option("--absent", help='An absence, e.g. "TA05:Tue" or "TA05:Mon P1-P3" (repeatable).'),
+    ] = None,
+    pin: Annotated[
+        list[str] | None,
+        typer.Option("--pin", help='A pinned task, e.g. "TA01:Mon P1=class:Y1A" (repeatable).'),
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option("--history", help="A folder of this term's earlier rotas: duty fairness counts them."),
+    ] = None,
 ) -> None:
     """Build the week's rota and write it.
 
@@ -218,6 +234,7 @@ def solve(
     rota = solve_file(
         school, output, time_limit=time_limit, seed=seed, workers=workers, verbose=verbose,
         log=note, on_solution=progress if not verbose else None, on_findings=show_findings,
+        previous=previous, absent=absent or [], pins=pin or [], history=history,
     )  # fmt: skip
     meta = rota.meta
     if rota.status == "no_rota":
@@ -229,6 +246,12 @@ def solve(
         out().print(f"[green]✓[/] wrote {_escape(str(output))}: {meta['status']}{gap}, "
                     f"{len(rota.assignments)} rows, {short} shortfall{'s' if short != 1 else ''}, "
                     f"£{rota.kpis['cost']['weekly']:,.2f} a week")  # fmt: skip
+        if "changes" in meta:
+            c = meta["changes"]
+            out().print(f"  changes from {_escape(str(previous))}: {c['rows_kept']} rows kept, "
+                        f"{c['rows_removed']} removed, {c['rows_added']} added; staff: "
+                        f"{_escape(', '.join(c['staff_affected']) or 'none')}; pupils: "
+                        f"{_escape(', '.join(c['pupils_affected']) or 'none')}")  # fmt: skip
         for row in rota.shortfalls:
             out().print(f"  [yellow]short[/] {_escape(row['task'])}: {row['delivered']:g} of {row['required']:g} "
                         f"{row['unit']}: {_escape(row['reason'])}")  # fmt: skip

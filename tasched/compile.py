@@ -163,6 +163,15 @@ class Problem:
     def adult_index(self) -> dict[str, int]:
         return {a.id: a.index for a in self.adults}
 
+    @property
+    def pupil_index(self) -> dict[str, int]:
+        return {p.id: p.index for p in self.pupils}
+
+    @property
+    def slot_index(self) -> dict[tuple[str, str], int]:
+        """(day id, slot id) -> week slot."""
+        return {(s.day_id, s.slot_id): s.index for s in self.slots}
+
 
 def compile_problem(data: SchoolData) -> Problem:
     """Resolve the validated input into the dense, solver-ready week."""

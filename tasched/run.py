@@ -42,13 +42,24 @@ def solve_file(
     log: Callable[[str], None] | None = None,
     on_solution: Callable[[dict[str, float]], None] | None = None,
     on_findings: Callable[[list[Finding]], None] | None = None,
+    previous: str | Path | None = None,
+    absent: list[str] = (),  # type: ignore[assignment]
+    pins: list[str] = (),  # type: ignore[assignment]
+    history: str | Path | None = None,
 ) -> Rota:
-    """Load, diagnose, solve and (when `output` is given) write a school's rota."""
+    """Load, diagnose, solve and (when `output` is given) write a school's rota.
+
+    `previous` is last week's rota: the new one keeps as much of it as it can.
+    `absent`/`pins` add this week's absences and pins; `history` is a folder of
+    this term's earlier rotas, so duty fairness counts duties already done.
+    """
     from tasched.solver import solve
 
     if output is not None:
-        refuse_overwriting_input(output, school_path)
-    data = load_school(school_path)
+        refuse_overwriting_input(output, school_path, *([previous] if previous else []))
+    data = apply_overrides(load_school(school_path), absent, pins)
+    last = read_rota(previous) if previous is not None else None
+    done = duty_history(history) if history is not None else None
     findings = findings_for(data)
     if on_findings:
         on_findings(findings)
@@ -62,6 +73,8 @@ def solve_file(
         input_digest=input_digest(school_path),
         log=log,
         on_solution=on_solution,
+        previous=last,
+        duty_history=done,
     )
     rota.meta["warnings"] = [str(f) for f in findings]
     if output is not None:
@@ -75,3 +88,66 @@ def check_files(school_path: str | Path, rota_path: str | Path) -> Any:
 
     data = load_school(school_path)
     return verify(data, read_rota(rota_path))
+
+
+def apply_overrides(data: SchoolData, absent: list[str] = (), pins: list[str] = ()) -> SchoolData:  # type: ignore[assignment]
+    """This week's absences and pins from the command line, added to the school.
+
+    `--absent "TA05:Tue"` or `"TA05:Mon P1-P3"`; `--pin "TA01:Mon P1=class:Y1A"`.
+    Raises InputError naming the option and the fix.
+    """
+    from tasched.model import Absence, Pin
+    from tasched.validate import check_school
+
+    if not absent and not pins:
+        return data
+    problems: list[Problem] = []
+    new_absences = []
+    new_pins = []
+    for text in absent:
+        staff, sep, when = text.partition(":")
+        if not sep or not staff.strip():
+            problems.append(Problem(f"--absent {text!r}", "", 'write STAFF:WHEN, e.g. "TA05:Tue" or "TA05:Mon P1-P3"'))
+            continue
+        new_absences.append(Absence(staff=staff.strip(), when=when.strip() or "*"))
+    for text in pins:
+        staff, sep, rest = text.partition(":")
+        when, eq, task = rest.partition("=")
+        if not sep or not eq or not staff.strip() or not task.strip():
+            problems.append(Problem(f"--pin {text!r}", "", 'write STAFF:WHEN=TASK, e.g. "TA01:Mon P1=class:Y1A"'))
+            continue
+        try:
+            new_pins.append(Pin(staff=staff.strip(), when=when.strip(), task=task.strip()))
+        except ValueError:
+            problems.append(Problem(f"--pin {text!r}", "task", "a task is class:ID, pupil:ID, intervention:ID, "
+                                                               "duty:ID or free"))  # fmt: skip
+    if problems:
+        raise InputError(problems)
+    changed = data.model_copy(update={"absences": [*data.absences, *new_absences], "pins": [*data.pins, *new_pins]})
+    first_absence, first_pin = len(data.absences), len(data.pins)
+
+    def locate(path: tuple) -> str:  # type: ignore[type-arg]
+        if path and path[0] == "absences" and len(path) > 1 and path[1] >= first_absence:
+            return f"--absent {absent[path[1] - first_absence]!r}"
+        if path and path[0] == "pins" and len(path) > 1 and path[1] >= first_pin:
+            return f"--pin {pins[path[1] - first_pin]!r}"
+        return ""
+
+    found = [p for p in check_school(changed, locate) if p.location.startswith("--")]
+    if found:
+        raise InputError(found)
+    return changed
+
+
+def duty_history(folder: str | Path) -> dict[str, int]:
+    """Duty slots each adult has already done this term, read from earlier rota files."""
+    counts: dict[str, int] = {}
+    paths = sorted(Path(folder).glob("*.y*ml"))
+    if not Path(folder).is_dir():
+        raise InputError([Problem(str(folder), "", "--history must be a folder of earlier rota files")])
+    for path in paths:
+        rota = read_rota(path)
+        for row in rota["assignments"]:
+            if str(row.get("task", "")).startswith("duty:"):
+                counts[row["staff"]] = counts.get(row["staff"], 0) + 1
+    return counts

@@ -53,6 +53,7 @@ SOFT_GOALS = (
     goals.add_overtime,
     goals.add_subject_match,
     goals.add_preferences,
+    goals.add_stability,
 )
 
 
@@ -63,9 +64,13 @@ class ModelSize:
     build_seconds: float
 
 
-def build_model(problem: Problem) -> RotaModel:
+def build_model(
+    problem: Problem,
+    previous: list[Row] | None = None,
+    duty_history: dict[str, int] | None = None,
+) -> RotaModel:
     """Every rule, demand and goal, each from its own function, into one CP-SAT model."""
-    rm = RotaModel(problem)
+    rm = RotaModel(problem, previous, duty_history)
     for add in (*HARD_RULES, *DEMANDS, *SOFT_GOALS):
         add(rm)
     rm.cp.minimize(sum(p.weight * p.expr for p in rm.penalties))
@@ -83,6 +88,8 @@ def solve(
     on_solution: Callable[[dict[str, float]], None] | None = None,
     log: Callable[[str], None] | None = None,
     hint: bool = True,
+    previous: dict[str, Any] | None = None,
+    duty_history: dict[str, int] | None = None,
 ) -> Rota:
     """Solve a validated school's week; the settings default to `rules.solver`."""
     settings = school.rules.solver
@@ -92,10 +99,11 @@ def solve(
 
     started = time.perf_counter()
     problem = compile_problem(school)
-    rm = build_model(problem)
+    last_rows = list(previous["assignments"]) if previous else None
+    rm = build_model(problem, last_rows, duty_history)
     start_values: list[int] | None = None
     if hint:
-        add_hint(rm, warm_start(problem))
+        add_hint(rm, warm_start(problem, keep=last_rows))
         start_values = complete_hint(rm)
     proto = rm.cp.proto
     size = ModelSize(len(proto.variables), len(proto.constraints), time.perf_counter() - started)
@@ -151,7 +159,26 @@ def solve(
         gap=None if bound is None else round(_gap(objective, bound), 4),
     )
     rows = extract_rows(rm, values)
+    if last_rows is not None:
+        meta["changes"] = changes(last_rows, rows)
     return finish_rota(problem, rows, meta)
+
+
+def changes(before: list[Row], after: list[Row]) -> dict[str, Any]:
+    """How a re-solved rota differs from the previous one: rows kept, dropped, added, and for whom."""
+
+    def key(row: Row) -> tuple[str, str, str, str, str]:
+        return (str(row["staff"]), str(row["day"]), str(row["slot"]), str(row["task"]), str(row.get("mode")))
+
+    old, new = {key(r) for r in before}, {key(r) for r in after}
+    moved = (old - new) | (new - old)
+    return {
+        "rows_kept": len(old & new),
+        "rows_removed": len(old - new),
+        "rows_added": len(new - old),
+        "staff_affected": sorted({k[0] for k in moved}),
+        "pupils_affected": sorted({k[3][6:] for k in moved if k[3].startswith("pupil:")}),
+    }
 
 
 def add_hint(rm: RotaModel, greedy: GreedyRota) -> None:

@@ -45,14 +45,20 @@ def add_intervention_continuity(rm: RotaModel) -> None:
 
 
 def add_duty_fairness(rm: RotaModel) -> None:
-    """Share duties fairly: penalise the largest number of duty slots on any one adult."""
+    """Share duties fairly: penalise the largest number of duty slots on any one adult.
+
+    With a term's history, duties already done count toward each adult's load.
+    """
     weight = rm.problem.data.rules.weights.duty_fairness
     per_adult = rm.duties_by_adult()
     if not per_adult or weight == 0:
         return
-    heaviest = rm.cp.new_int_var(0, max(len(v) for v in per_adult.values()), "most_duties")
-    for literals in per_adult.values():
-        rm.cp.add(heaviest >= sum(literals))
+    done = {a.index: rm.duty_history.get(a.id, 0) for a in rm.problem.adults}
+    most = max(len(v) + done[a] for a, v in per_adult.items())
+    heaviest = rm.cp.new_int_var(0, most, "most_duties")
+    for a, literals in per_adult.items():
+        # Duties already done this term (--history) count, so the same people rest.
+        rm.cp.add(heaviest >= done[a] + sum(literals))
     rm.add_penalty("duty_fairness", "", heaviest, weight)
 
 
@@ -142,3 +148,34 @@ def add_preferences(rm: RotaModel) -> None:
             terms.append(prob.slots[t].minutes * var)
     if terms:
         rm.add_penalty("preference", "", -sum(terms), weight)
+
+
+def add_stability(rm: RotaModel) -> None:
+    """Re-solving a week: keep as much of the previous rota as the demands allow.
+
+    Each minute that differs from the previous rota (a row dropped or a row added)
+    is penalised; it ranks above the other soft goals and below every demand.
+    """
+    if rm.previous is None:
+        return
+    weight = rm.problem.data.rules.weights.stability
+    kept = {}
+    for row in rm.previous:
+        var = rm.decision_of(row)
+        if var is not None:
+            kept[var.index] = var
+    slots = rm.problem.slots
+    terms = []
+    decisions = (
+        *((t, v) for (_, _, t), v in rm.class_support.items()),
+        *((t, v) for (_, _, t, _), v in rm.ehcp.items()),
+        *((t, v) for (_, _, t), v in rm.deliver.items()),
+        *((t, v) for (_, _, t), v in rm.duty.items()),
+    )
+    for t, var in decisions:
+        minutes = slots[t].minutes
+        terms.append(minutes * (1 - var) if var.index in kept else minutes * var)
+    # Rows of the previous rota that can no longer be made (an absence) are changes too,
+    # but unavoidable: they add a constant, so they are left out.
+    if terms:
+        rm.add_penalty("stability", "", sum(terms), weight)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -37,10 +38,18 @@ class Penalty:
 class RotaModel:
     """The CP-SAT model of one school week, with its variables indexed by dense ids."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        previous: list[dict[str, Any]] | None = None,
+        duty_history: dict[str, int] | None = None,
+    ) -> None:
         self.problem = problem
         self.cp = cp_model.CpModel()
         self.penalties: list[Penalty] = []
+        # Re-solves: last week's rows (minimal change) and duties done earlier this term.
+        self.previous = previous
+        self.duty_history = duty_history or {}
         # Decision variables (only those that can be true).
         self.class_support: dict[tuple[int, int, int], Literal] = {}  # (adult, support row, slot)
         self.ehcp: dict[tuple[int, int, int, str], Literal] = {}  # (adult, pupil, slot, mode)
@@ -89,6 +98,28 @@ class RotaModel:
             for t in duty.slots:
                 for a in duty.candidates[t]:
                     self.duty[a, duty.index, t] = cp.new_bool_var(f"duty[{a},{duty.index},{t}]")
+
+    def decision_of(self, row: dict[str, Any]) -> Literal | None:
+        """The decision variable that would make this rota row, if it is still possible."""
+        prob = self.problem
+        adult = prob.adult_index.get(str(row.get("staff")))
+        t = prob.slot_index.get((str(row.get("day")), str(row.get("slot"))))
+        if adult is None or t is None:
+            return None
+        kind, _, target = str(row.get("task", "")).partition(":")
+        if kind == "class":
+            return next((self.class_support.get((adult, k, t)) for k, r in enumerate(prob.supports)
+                         if r.class_id == target and (adult, k, t) in self.class_support), None)  # fmt: skip
+        if kind == "pupil":
+            p = prob.pupil_index.get(target)
+            return None if p is None else self.ehcp.get((adult, p, t, str(row.get("mode"))))
+        if kind == "intervention":
+            i = next((iv.index for iv in prob.interventions if iv.id == target), None)
+            return None if i is None else self.deliver.get((adult, i, t))
+        if kind == "duty":
+            j = next((d.index for d in prob.duties if d.id == target), None)
+            return None if j is None else self.duty.get((adult, j, t))
+        return None
 
     # Indexes built once, so every rule is a sum over a prepared list.
     def ehcp_by_pupil_slot(self) -> dict[tuple[int, int, str], list[Literal]]:

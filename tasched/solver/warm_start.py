@@ -48,6 +48,7 @@ class _State:
         self.together: dict[tuple[int, int], set[int]] = defaultdict(set)  # (adult, pupil) -> slots
         self.rooms: dict[tuple[str, int], int] = defaultdict(int)
         self.lengths = [s.minutes for s in prob.data.calendar.slots]
+        self.kept_support: dict[int, list[tuple[int, int, str, bool]]] = defaultdict(list)
 
     # --- checks shared by every demand -------------------------------------------
     def free(self, a: int, t: int) -> bool:
@@ -101,10 +102,16 @@ class _State:
         return run <= most
 
 
-def warm_start(prob: Problem) -> GreedyRota:
-    """A rota that keeps every hard rule, built greedily demand by demand."""
+def warm_start(prob: Problem, keep: list[dict] | None = None) -> GreedyRota:  # type: ignore[type-arg]
+    """A rota that keeps every hard rule, built greedily demand by demand.
+
+    With `keep` (last week's rows, for a re-solve) every row that is still legal is
+    placed first, and the greedy only fills what the changes left open.
+    """
     state = _State(prob)
     _pins(state)
+    if keep:
+        _keep_previous(state, keep)
     pupils = [p for p in prob.pupils if p.ehcp is not None and p.ehcp.required_minutes > 0]
     # Scarcest first: pupils with the fewest adult-slots per minute needed.
     pupils.sort(key=lambda p: sum(len(c) for c in p.ehcp.candidates.values()) / p.ehcp.required_minutes)  # type: ignore[union-attr]
@@ -146,7 +153,7 @@ def _support_pupil(state: _State, p: int) -> None:
     pupil = prob.pupils[p]
     plan = pupil.ehcp
     assert plan is not None
-    added: list[tuple[int, int, str, bool]] = []  # (adult, slot, mode, opened a place)
+    added = state.kept_support.pop(p, [])  # (adult, slot, mode, opened a place)
     for t in _spread(plan.slots, prob):
         if state.delivered[p] >= plan.required_minutes:
             break
@@ -155,26 +162,102 @@ def _support_pupil(state: _State, p: int) -> None:
             continue
         for mode in _modes(state, p, t):
             chosen = _choose_supporters(state, p, t, mode)
-            if chosen is None:
-                continue
-            for a, opens in chosen:
-                key = "withdrawn" if mode == "withdrawn" else pupil.place[t]
-                if opens:
-                    state.occupy(a, t, _Place(mode, key, [p]))
-                else:
-                    state.place[a, t].pupils.append(p)
-                state.rota.ehcp.add((a, p, t, mode))
-                state.contact[a, p] += minutes
-                state.together[a, p].add(t)
-                added.append((a, t, mode, opens))
-            state.pupil_busy[p].add(t)
-            state.delivered[p] += minutes
-            if mode == "withdrawn" and t in pupil.place:
-                state.withdrawn[p] += minutes
-            break
+            if chosen is not None:
+                added += _place_support(state, p, t, mode, chosen)
+                break
     givers = {a for a, _, _, _ in added}
     if givers and len(givers) < plan.min_staff:
         _undo_support(state, p, added)
+
+
+def _keep_previous(state: _State, rows: list[dict]) -> None:  # type: ignore[type-arg]
+    """Place last week's rows that are still legal, demand by demand."""
+    prob = state.prob
+    adults = prob.adult_index
+    slot_of = prob.slot_index
+    pupils = prob.pupil_index
+    ivs = {iv.id: iv.index for iv in prob.interventions}
+    duties = {d.id: d.index for d in prob.duties}
+    support: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+    other: list[tuple[str, int, int, int]] = []
+    for row in rows:
+        a = adults.get(str(row.get("staff")))
+        t = slot_of.get((str(row.get("day")), str(row.get("slot"))))
+        kind, _, target = str(row.get("task", "")).partition(":")
+        if a is None or t is None:
+            continue
+        if kind == "pupil" and target in pupils:
+            support[pupils[target], t, str(row.get("mode"))].append(a)
+        elif kind == "intervention" and target in ivs:
+            other.append(("intervention", ivs[target], t, a))
+        elif kind == "duty" and target in duties:
+            other.append(("duty", duties[target], t, a))
+        elif kind == "class":
+            k = next((r.index for r in prob.supports if r.class_id == target and t in r.slots), None)
+            if k is not None:
+                other.append(("class", k, t, a))
+    for (p, t, mode), givers in sorted(support.items()):
+        plan = prob.pupils[p].ehcp
+        if plan is None or t not in plan.slots or t in state.pupil_busy[p] or mode not in _modes(state, p, t):
+            continue
+        if state.delivered[p] + prob.slots[t].minutes > plan.over_support_cap:
+            continue
+        chosen = _choose_supporters(state, p, t, mode, only=givers)
+        if chosen is not None and len(chosen) == len(givers):
+            state.kept_support[p] += _place_support(state, p, t, mode, chosen)
+    for kind, j, t, a in sorted(other):
+        if kind == "duty":
+            duty = prob.duties[j]
+            cap = prob.adults[a].max_duties
+            if t in duty.slots and a in duty.candidates[t] and state.can_take(a, t, not duty.paid_extra) and (
+                cap is None or state.duties[a] < cap
+            ):
+                state.occupy(a, t, _Place("duty", j), not duty.paid_extra)
+                state.duties[a] += 1
+                state.rota.duty.add((a, j, t))
+        elif kind == "intervention":
+            iv = prob.interventions[j]
+            held = [(u, b) for (b, i, u) in state.rota.deliver if i == j]
+            if (
+                t in iv.slots and a in iv.candidates[t] and state.can_take(a, t)
+                and len(held) < iv.sessions
+                and not (iv.same_staff and any(b != a for _, b in held))
+                and not (iv.one_per_day and any(prob.slots[u].day == prob.slots[t].day for u, _ in held))
+                and (iv.room_kind is None or state.rooms[iv.room_kind, t] < prob.room_capacity.get(iv.room_kind, 0))
+                and all(_pupil_can_attend(state, p, j, t, 0) for p in iv.pupils)
+                and _contact_ok(state, a, j, t)
+            ):  # fmt: skip
+                _place_session(state, j, t, a)
+        elif kind == "class":
+            row = prob.supports[j]
+            there = sum(1 for (_, k, u) in state.rota.class_support if k == j and u == t)
+            if a in row.candidates[t] and state.can_take(a, t) and there < row.staff:
+                state.occupy(a, t, _Place("class", j))
+                state.rota.class_support.add((a, j, t))
+
+
+def _place_support(
+    state: _State, p: int, t: int, mode: str, chosen: list[tuple[int, bool]]
+) -> list[tuple[int, int, str, bool]]:
+    prob = state.prob
+    pupil = prob.pupils[p]
+    minutes = prob.slots[t].minutes
+    added = []
+    for a, opens in chosen:
+        key = "withdrawn" if mode == "withdrawn" else pupil.place[t]
+        if opens:
+            state.occupy(a, t, _Place(mode, key, [p]))
+        else:
+            state.place[a, t].pupils.append(p)
+        state.rota.ehcp.add((a, p, t, mode))
+        state.contact[a, p] += minutes
+        state.together[a, p].add(t)
+        added.append((a, t, mode, opens))
+    state.pupil_busy[p].add(t)
+    state.delivered[p] += minutes
+    if mode == "withdrawn" and t in pupil.place:
+        state.withdrawn[p] += minutes
+    return added
 
 
 def _modes(state: _State, p: int, t: int) -> list[str]:
@@ -191,7 +274,9 @@ def _modes(state: _State, p: int, t: int) -> list[str]:
     return modes
 
 
-def _choose_supporters(state: _State, p: int, t: int, mode: str) -> list[tuple[int, bool]] | None:
+def _choose_supporters(
+    state: _State, p: int, t: int, mode: str, only: list[int] | None = None
+) -> list[tuple[int, bool]] | None:
     """Adults to support pupil p at t: joining a pooled group first, then the least-used."""
     prob = state.prob
     pupil = prob.pupils[p]
@@ -200,7 +285,7 @@ def _choose_supporters(state: _State, p: int, t: int, mode: str) -> list[tuple[i
     minutes = prob.slots[t].minutes
     where = "withdrawn" if mode == "withdrawn" else pupil.place[t]
     options: list[tuple[tuple[int, int, int], int, bool]] = []
-    for a in plan.candidates[t]:
+    for a in plan.candidates[t] if only is None else [a for a in only if a in plan.candidates[t]]:
         if state.contact[a, p] + minutes > plan.max_share_minutes:
             continue
         if not state.run_ok(a, p, t, plan.max_consecutive):
@@ -261,7 +346,9 @@ def _duties(state: _State) -> None:
                 return (-int(medic), state.duties[a])
 
             able.sort(key=rank)
-            team: list[int] = []
+            kept = [a for (a, j, u) in state.rota.duty if j == duty.index and u == t]
+            able = [a for a in able if a not in kept]
+            team: list[int] = list(kept)
             for skill in sorted(duty.any_skills):
                 if not any(skill in prob.adults[a].skills for a in team):
                     holder = next((a for a in able if skill in prob.adults[a].skills and a not in team), None)
@@ -273,7 +360,14 @@ def _duties(state: _State) -> None:
                 team += [a for a in able if a not in team][: duty.staff - len(team)]
                 if len(team) > duty.staff:
                     team = []
+            if not team:  # any_skills cannot be met: nobody is on the duty then
+                for a in kept:
+                    state.release(a, t, contract)
+                    state.duties[a] -= 1
+                    state.rota.duty.discard((a, duty.index, t))
             for a in team:
+                if a in kept:
+                    continue
                 state.occupy(a, t, _Place("duty", duty.index), contract)
                 state.duties[a] += 1
                 state.rota.duty.add((a, duty.index, t))
@@ -282,7 +376,10 @@ def _duties(state: _State) -> None:
 def _intervention(state: _State, i: int) -> None:
     prob = state.prob
     iv = prob.interventions[i]
+    held = sorted((t, a) for (a, j, t) in state.rota.deliver if j == i)
     leads = sorted({a for t in iv.slots for a in iv.candidates[t]})
+    if held and iv.same_staff:
+        leads = [held[0][1]]  # kept sessions fix the deliverer
     best: list[int] = []
     best_lead = -1
     for lead in leads if iv.same_staff else [-1]:
@@ -293,34 +390,41 @@ def _intervention(state: _State, i: int) -> None:
             break
     for t in best:
         a = best_lead if iv.same_staff else _session_slots(state, i, -1, only=t)[0][1]
-        state.occupy(a, t, _Place("intervention", i))
-        state.rota.deliver.add((a, i, t))
-        if iv.room_kind is not None:
-            state.rooms[iv.room_kind, t] += 1
-        for p in iv.pupils:
-            state.pupil_busy[p].add(t)
-            if t in prob.pupils[p].place:
-                state.withdrawn[p] += iv.minutes
-            if iv.counts_for_ehcp and prob.pupils[p].ehcp is not None:
-                state.delivered[p] += iv.minutes
-                state.contact[a, p] += iv.minutes
-                state.together[a, p].add(t)
+        _place_session(state, i, t, a)
+
+
+def _place_session(state: _State, i: int, t: int, a: int) -> None:
+    prob = state.prob
+    iv = prob.interventions[i]
+    state.occupy(a, t, _Place("intervention", i))
+    state.rota.deliver.add((a, i, t))
+    if iv.room_kind is not None:
+        state.rooms[iv.room_kind, t] += 1
+    for p in iv.pupils:
+        state.pupil_busy[p].add(t)
+        if t in prob.pupils[p].place:
+            state.withdrawn[p] += iv.minutes
+        if iv.counts_for_ehcp and prob.pupils[p].ehcp is not None:
+            state.delivered[p] += iv.minutes
+            state.contact[a, p] += iv.minutes
+            state.together[a, p].add(t)
 
 
 def _session_slots(state: _State, i: int, lead: int, only: int | None = None) -> list[tuple[int, int]]:
-    """Slots (with their deliverer) where a session of intervention i can sit now."""
+    """Slots (with their deliverer) where a further session of intervention i can sit now."""
     prob = state.prob
     iv = prob.interventions[i]
-    days: set[int] = set()
+    held = [t for (_, j, t) in state.rota.deliver if j == i]
+    days: set[int] = {prob.slots[t].day for t in held}
     out: list[tuple[int, int]] = []
     for t in _spread(iv.slots, prob) if only is None else [only]:
-        if len(out) >= iv.sessions:
+        if len(out) + len(held) >= iv.sessions:
             break
         if iv.one_per_day and prob.slots[t].day in days:
             continue
         if iv.room_kind is not None and state.rooms[iv.room_kind, t] >= prob.room_capacity.get(iv.room_kind, 0):
             continue
-        if not all(_pupil_can_attend(state, p, i, t, len(out)) for p in iv.pupils):
+        if t in held or not all(_pupil_can_attend(state, p, i, t, len(out)) for p in iv.pupils):
             continue
         adults = [lead] if lead >= 0 else iv.candidates[t]
         for a in adults:
@@ -366,10 +470,14 @@ def _class_support(state: _State, k: int) -> None:
     prob = state.prob
     row = prob.supports[k]
     regulars: dict[int, int] = defaultdict(int)
+    for a, j, _ in state.rota.class_support:
+        if j == k:
+            regulars[a] += 1
     for t in row.slots:
+        there = sum(1 for (_, j, u) in state.rota.class_support if j == k and u == t)
         able = [a for a in row.candidates[t] if state.can_take(a, t)]
         able.sort(key=lambda a: (-regulars[a], state.contract[a]))
-        for a in able[: row.staff]:
+        for a in able[: row.staff - there]:
             state.occupy(a, t, _Place("class", k))
             state.rota.class_support.add((a, k, t))
             regulars[a] += 1
