@@ -1,0 +1,1 @@
+"""Benchmarks: realistic generated schools, a by-hand baseline and the runner (see README.md)."""
