@@ -206,6 +206,10 @@ def solve(
         Path | None,
         typer.Option("--history", help="A folder of this term's earlier rotas: duty fairness counts them."),
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write a self-contained HTML report of the rota here."),
+    ] = None,
 ) -> None:
     """Build the week's rota and write it.
 
@@ -217,14 +221,15 @@ def solve(
 
     console = err()
 
+    from tasched.progress import SolveProgress
+
+    display = SolveProgress(console, quiet=quiet)
+
     def note(text: str) -> None:
-        if not quiet:
-            console.print(_escape(text))
+        display.note(text)
 
     def progress(update: dict[str, float]) -> None:
-        if not quiet:
-            console.print(f"  {update['elapsed']:6.1f} s  objective {update['objective']:,.0f}  "
-                          f"bound {update['bound']:,.0f}")  # fmt: skip
+        display.update(update)
 
     def show_findings(findings: list) -> None:  # type: ignore[type-arg]
         for finding in findings:
@@ -240,6 +245,8 @@ def solve(
     if rota.status == "no_rota":
         console.print(f"[red]✗[/] no rota: {_escape(str(school))} has no rota within {meta['time_limit']} s")
         raise typer.Exit(EXIT_NO_ROTA)
+    if html is not None:
+        write_report_file(school, rota.to_dict(), html, quiet=quiet)
     if not quiet:
         short = len(rota.shortfalls)
         gap = "" if meta["gap"] is None else f", gap {meta['gap']:.1%}"
@@ -279,6 +286,216 @@ def check(
     (out() if report.ok else err()).print(_escape(format_report(report)))
     if not report.ok:
         raise typer.Exit(1)
+
+
+# --- batch ------------------------------------------------------------------------------
+
+
+@app.command()
+def batch(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="A folder of school files (.yaml, .yml, .xlsx).", show_default=False),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="Folder for the rotas and the trust summary.", show_default=False
+        ),
+    ],
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Schools solved at once (default: cores ÷ workers; with --ray: no limit).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="CP-SAT workers a school (default: 2, more if cores are spare)."),
+    ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="auto|ADDRESS",
+            help="Run on Ray (pip install 'tasched[ray]'): `auto` starts a local Ray, "
+            "an ADDRESS (host:6379) joins a cluster.",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit", help="Seconds to search a school (default: its rules.solver)."
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed (default: each school's rules.solver.seed).")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing but the failed schools.")
+    ] = False,
+) -> None:
+    """Solve every school file in a folder and write a trust summary.
+
+    Writes OUTDIR/<school>.rota.yaml for each school and OUTDIR/trust-summary.xlsx
+    and .yaml (cost, EHC hours met, shortfalls, rotation, status; worst first). A
+    broken school is named with its error and the others go on. Exit codes: 0 all
+    solved, 1 some failed (listed), 2 the folder is unusable, 130 interrupted.
+    """
+    from tasched.batch import BatchOptions, run_command
+
+    options = BatchOptions(time_limit=time_limit, seed=seed, workers=workers, jobs=jobs, ray=ray)
+    code = run_command(folder, output, options, quiet=quiet, out=out(), err=err())
+    if code:
+        raise typer.Exit(code)
+
+
+# --- report and import-timetable (tasched.report, tasched.timetable_import) --------------
+
+
+def write_report_file(
+    school: Path, rota: dict[str, object], html: Path, *, quiet: bool = False, source: str = "rota"
+) -> None:
+    """Write the HTML report of a school's rota (used by `solve --html` and `report`)."""
+    from tasched.report import write_html_report
+    from tasched.rota_io import refuse_overwriting_input
+
+    refuse_overwriting_input(html, school)
+    write_html_report(tasched.load(str(school)), rota, html, source=source)
+    if not quiet:
+        err().print(f"wrote report {_escape(str(html))}")
+
+
+@app.command()
+def report(
+    school: Annotated[Path, typer.Argument(help="The school file.", show_default=False)],
+    rota: Annotated[
+        Path, typer.Argument(help="The rota file (.yaml) written by `solve`.", show_default=False)
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="Where to write the report (.html).", show_default=False
+        ),
+    ],
+) -> None:
+    """Write a rota as one self-contained HTML page, for reading and printing.
+
+    Summary, shortfalls with reasons, a coverage heat-map, each adult's week (one
+    printed page each), each pupil's EHC support, interventions and duties. The
+    page loads nothing from the network; pupils appear by id only.
+    """
+    from tasched.rota_io import read_rota, refuse_overwriting_input
+
+    refuse_overwriting_input(output, school, rota)
+    write_report_file(school, read_rota(rota), output, quiet=True, source=str(rota))
+    out().print(f"[green]✓[/] wrote {_escape(str(output))}")
+
+
+@app.command("import-timetable")
+def import_timetable(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="The timetable: a .fet file, FET's CSV export, or a CSV.", show_default=False
+        ),
+    ],
+    calendar: Annotated[
+        Path,
+        typer.Option(
+            "--calendar",
+            help="A file with the school's `calendar:` (or the school file).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write the classes and lessons (.yaml).",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="auto | fet | csv (class, day, slot, subject, teacher) | stpauls."
+        ),
+    ] = "auto",
+    slot_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map", help='Which slot each source hour is, e.g. "9.30 - 11.00=P1,11.15 - 12.45=P2".'
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Import a class timetable as the `classes` and `lessons` of a school file.
+
+    Hours are mapped onto the calendar's lesson slots in order unless --map says
+    otherwise; days match by name or abbreviation. Activities that cannot be
+    placed are listed as warnings. Exit codes: 0 written, 2 bad input.
+    """
+    from tasched.timetable_import import import_file
+
+    result = import_file(source, calendar, output, fmt=fmt, slot_map=slot_map)
+    if not quiet:
+        for warning in result.warnings:
+            err().print(f"[yellow]warning:[/] {_escape(warning)}")
+        out().print(
+            f"[green]✓[/] wrote {_escape(str(output))}: {len(result.classes)} classes, "
+            f"{len(result.lessons)} lessons from {result.placed} of {result.activities} activities"
+        )
+
+
+# --- template and convert (tasched.excel) -------------------------------------------------
+
+
+@app.command()
+def template(
+    output: Annotated[
+        Path, typer.Argument(help="The workbook to write (.xlsx).", show_default=False)
+    ],
+    example: Annotated[
+        bool,
+        typer.Option("--example", help="Fill it in with a worked example school."),
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+) -> None:
+    """Write an Excel workbook to fill in: a sheet per section of the school file.
+
+    Each column has a note saying what it means, drop-downs where the value comes
+    from a list, and frozen headers. Fill it in, then `tasched validate` it.
+    """
+    from tasched.excel import write_template
+
+    write_template(output, example=example, overwrite=force)
+    out().print(f"[green]✓[/] wrote {_escape(str(output))}")
+
+
+@app.command()
+def convert(
+    source: Annotated[
+        Path, typer.Argument(help="The school file to read (.yaml or .xlsx).", show_default=False)
+    ],
+    output: Annotated[
+        Path, typer.Argument(help="The school file to write (.yaml or .xlsx).", show_default=False)
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+) -> None:
+    """Convert a school file between YAML and Excel, either way.
+
+    The school is checked first: a file with problems is not converted (they are
+    listed as by `validate`). Exit codes: 0 written, 2 bad input.
+    """
+    from tasched.excel import convert_school
+
+    convert_school(source, output, overwrite=force)
+    out().print(f"[green]✓[/] wrote {_escape(str(output))}")
 
 
 # --- entry point ------------------------------------------------------------------------

@@ -136,6 +136,16 @@ class DutyInfo:
 
 
 @dataclass
+class MedicalCover:
+    """A class slot where no support row applies but a pupil's medical need does:
+    one adult with that pupil's medical skills may be placed in the class."""
+
+    class_id: str
+    slot: int
+    candidates: list[int]
+
+
+@dataclass
 class PinInfo:
     adult: int
     slot: int
@@ -158,6 +168,7 @@ class Problem:
     pins: list[PinInfo]
     subject_at: dict[tuple[str, int], str]  # (class, slot) -> subject
     class_slots: dict[str, set[int]]  # when each class meets
+    medical_covers: list[MedicalCover] = field(default_factory=list)
 
     @property
     def adult_index(self) -> dict[str, int]:
@@ -212,8 +223,26 @@ def compile_problem(data: SchoolData) -> Problem:
         for pin in data.pins
         for t in sorted(resolve(pin.when))
     ]
-    return Problem(data, shape, slots, day_order, adults, supports, pupils, interventions, duties,
-                   dict(room_capacity), pins, subject_at, meetings)  # fmt: skip
+    problem = Problem(data, shape, slots, day_order, adults, supports, pupils, interventions, duties,
+                      dict(room_capacity), pins, subject_at, meetings)  # fmt: skip
+    problem.medical_covers = _medical_covers(problem)
+    return problem
+
+
+def _medical_covers(prob: Problem) -> list[MedicalCover]:
+    supported = {(row.class_id, t) for row in prob.supports for t in row.slots}
+    needs: dict[tuple[str, int], list[frozenset[str]]] = defaultdict(list)
+    for pupil in prob.pupils:
+        if pupil.medical is None:
+            continue
+        for t in pupil.medical.slots:
+            place = pupil.place.get(t)
+            if place is not None and (place, t) not in supported:
+                needs[place, t].append(pupil.medical.skills)
+    return [
+        MedicalCover(c, t, [a.index for a in prob.adults if t in a.works and any(a.can(n) for n in skills)])
+        for (c, t), skills in sorted(needs.items())
+    ]
 
 
 def _minutes(hhmm: str) -> int:

@@ -7,7 +7,8 @@ in the slots it was short, and what they were doing instead, or which rule bound
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from tasched.compile import Problem
@@ -25,11 +26,20 @@ def give_reasons(delivery: Delivery, shortfalls: list[dict[str, Any]]) -> list[d
     return out
 
 
-def _what_adults_did(delivery: Delivery, adults: set[int], slots: list[int]) -> str:
-    """Summarise what the given adults were doing in the given slots."""
+def _what_adults_did(
+    delivery: Delivery,
+    adults: set[int],
+    slots: list[int],
+    rule_check: Callable[[int, int], str | None] | None = None,
+) -> str:
+    """What the given adults were doing in the given slots, or which rule kept them off.
+
+    `rule_check(adult, slot)` names a rule of the demand itself that binds (e.g. the
+    pupil's rotation share) for an adult who was otherwise free.
+    """
     prob = delivery.problem
     doing: Counter[str] = Counter()
-    spent: set[str] = set()
+    names: dict[str, set[str]] = defaultdict(set)
     for a in sorted(adults):
         adult = prob.adults[a]
         used = delivery.contract_minutes(adult.id)
@@ -38,26 +48,52 @@ def _what_adults_did(delivery: Delivery, adults: set[int], slots: list[int]) -> 
                 continue
             rows = delivery.by_adult.get(adult.id, {}).get(t, [])
             if rows:
-                doing[_task_kind(rows[0]["task"])] += 1
+                cause = _task_kind(rows[0]["task"])
             elif used + prob.slots[t].minutes > adult.cap_minutes:
-                spent.add(adult.id)
-                doing["contracted hours used up"] += 1
+                cause = "contracted hours used up"
+            elif (rule := rule_check(a, t) if rule_check else None) is not None:
+                cause = rule
+            elif not _break_kept(delivery, a, t):
+                cause = "their rest break (break_after_minutes)"
             else:
-                doing["free but held back by a rule (rotation, breaks or withdrawal limits)"] += 1
-    parts = [f"{what} ({n})" for what, n in doing.most_common()]
-    text = "; ".join(parts)
-    if spent:
-        text += f"; contracted hours used up: {', '.join(sorted(spent))}"
-    return text
+                cause = "free, but not used before the time limit"
+            doing[cause] += 1
+            names[cause].add(adult.id)
+    parts = []
+    for cause, count in doing.most_common():
+        who = sorted(names[cause])
+        shown = ", ".join(who[:4]) + (f" and {len(who) - 4} more" if len(who) > 4 else "")
+        parts.append(f"{cause} ({count} adult-slots: {shown})")
+    return "; ".join(parts) or "nobody works then"
+
+
+def _break_kept(delivery: Delivery, a: int, t: int) -> bool:
+    """Whether adding slot t to adult a's day would still leave their rest break."""
+    prob = delivery.problem
+    rules = prob.data.rules
+    adult = prob.adults[a]
+    order = prob.day_order[prob.slots[t].day]
+    mine = delivery.by_adult.get(adult.id, {})
+    busy = [k for k, u in enumerate(order) if u is not None and (u in mine or u == t)]
+    first, last = busy[0], busy[-1]
+    span = prob.slots[order[last]].end - prob.slots[order[first]].start  # type: ignore[index]
+    if span <= rules.break_after_minutes:
+        return True
+    lengths = [spec.minutes for spec in prob.data.calendar.slots]
+    return any(
+        lengths[k] >= rules.break_minutes and (order[k] is None or (order[k] not in mine and order[k] != t))
+        for k in range(first + 1, last)
+    )
 
 
 def _task_kind(task: str) -> str:
+    kind, _, target = task.partition(":")
     return {
-        "pupil": "EHC support of other pupils",
+        "pupil": "supporting another EHC pupil",
         "class": "class support",
-        "intervention": "interventions",
-        "duty": "duties",
-    }[task.partition(":")[0]]
+        "intervention": "delivering interventions",
+        "duty": "on duty",
+    }[kind]
 
 
 def _ehcp(delivery: Delivery, pupil_id: str) -> str:
@@ -84,12 +120,43 @@ def _ehcp(delivery: Delivery, pupil_id: str) -> str:
             f"give at most {plan.max_share_minutes / 60:.1f} h, {most / 60:.1f} h in all"
         )
     busy = delivery.ehc_slots.get(pupil_id, set())
-    open_slots = [t for t in plan.slots if t not in busy]
-    doing = _what_adults_did(delivery, eligible, open_slots)
+    in_session = {t for i in pupil.interventions for t in delivery.sessions.get(prob.interventions[i].id, [])}
+    open_slots = [t for t in plan.slots if t not in busy and t not in in_session]
+    if not open_slots:
+        return f"every slot where {pupil_id} may be supported is taken by support or an intervention session"
+    together = {
+        (prob.adult_index[r["staff"]], t)
+        for t in busy
+        for r in _rows_at(delivery, t)
+        if r["task"] == f"pupil:{pupil_id}"
+    }
+
+    def rule(a: int, t: int) -> str | None:
+        adult = prob.adults[a]
+        if delivery.contact.get((adult.id, pupil_id), 0) + prob.slots[t].minutes > plan.max_share_minutes:
+            return f"rotation.max_share: their {plan.max_share_minutes / 60:g} h with {pupil_id} already given"
+        order = prob.day_order[prob.slots[t].day]
+        k = order.index(t)
+        run = 1
+        for step in (-1, 1):
+            j = k + step
+            while 0 <= j < len(order) and order[j] is not None and (a, order[j]) in together:
+                run, j = run + 1, j + step
+        if run > plan.max_consecutive:
+            return f"rotation.max_consecutive {plan.max_consecutive}: already with {pupil_id} the slots around"
+        if plan.modes == ("withdrawn",) and t in pupil.place:
+            return f"max_withdrawal: {pupil_id}'s time out of class is used up"
+        return None
+
+    doing = _what_adults_did(delivery, eligible, open_slots, rule)
     return (
         f"in {len(open_slots)} possible slots the {len(eligible)} adults able to support {pupil_id} "
         f"({skills}) were busy: {doing}"
     )
+
+
+def _rows_at(delivery: Delivery, t: int) -> list[dict[str, Any]]:
+    return [r for slots in delivery.by_adult.values() for r in slots.get(t, [])]
 
 
 def _medical(delivery: Delivery, pupil_id: str) -> str:

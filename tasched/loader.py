@@ -13,7 +13,9 @@ validate with the model -> cross-field checks (:mod:`tasched.validate`).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import math
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -37,6 +39,15 @@ Locate = Callable[[DocPath], str]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 EXCEL_SUFFIXES = (".xlsx",)
+
+# Limits that keep a wrong or hostile file from exhausting time or memory. A large
+# secondary school is about 0.1 MB of YAML and nests five levels deep.
+MAX_BYTES = 10_000_000
+"""Largest school file read, in bytes; a larger one is refused before it is read."""
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings read."""
+_VALUE_ALLOWANCE = 100_000
+"""Values a document may hold beyond two per character of its text (room for aliases)."""
 
 # --- YAML 1.2-style scalars ---------------------------------------------------------
 
@@ -138,6 +149,8 @@ def load_school(path: str | os.PathLike[str]) -> SchoolData:
         raise _fail(name, "no such file")
     if file.is_dir():
         raise _fail(name, f"{name} is a folder; give the school file inside it (e.g. school.yaml)")
+    with contextlib.suppress(OSError):
+        _check_size(file.stat().st_size, name)
     suffix = file.suffix.lower()
     if suffix in YAML_SUFFIXES:
         doc = read_yaml(file, name)
@@ -172,6 +185,17 @@ def _read_excel(file: Path) -> tuple[Any, Locate]:
     return raw, locate
 
 
+def _check_size(size: int, name: str) -> None:
+    """Refuse a file larger than MAX_BYTES before reading it."""
+    if size > MAX_BYTES:
+        raise _fail(
+            name,
+            f"the file is {size / 1e6:.1f} MB, larger than the {MAX_BYTES / 1e6:g} MB tasched "
+            "reads; a school file is far smaller (a large secondary is about 0.1 MB): check "
+            "that this is the school file, and keep only the pupils the rota concerns",
+        )
+
+
 def _fail(name: str, message: str, line: int | None = None) -> InputError:
     location = f"{name}:{line}" if line else name
     return InputError([Problem(location, "", message)])
@@ -192,6 +216,7 @@ def read_yaml(file: str | os.PathLike[str], name: str | None = None) -> Document
 
 def parse_yaml(raw: bytes | str, name: str = "<string>") -> Document:
     """Parse YAML bytes or text into a Document (see read_yaml)."""
+    _check_size(len(raw), name)
     text = _decode(raw, name) if isinstance(raw, bytes) else raw
     if not text.strip():
         raise _fail(
@@ -200,7 +225,11 @@ def parse_yaml(raw: bytes | str, name: str = "<string>") -> Document:
             "(see the example in the README)",
             1,
         )
-    loader = _FastLoader(text)
+    _check_nesting(text, name)
+    try:
+        loader = _FastLoader(text)  # the pure-Python reader checks the characters here
+    except yaml.reader.ReaderError as error:
+        raise InputError([_reader_problem(error, text, name)]) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -222,10 +251,15 @@ def parse_yaml(raw: bytes | str, name: str = "<string>") -> Document:
             )
         doc = Document(name, None)
         doc.lines[()] = node.start_mark.line + 1
-        doc.data = _build(loader, node, (), doc, set())
+        budget = _Budget(2 * len(text) + _VALUE_ALLOWANCE)
+        doc.data = _build(loader, node, (), doc, set(), budget)
         return doc
     except yaml.MarkedYAMLError as error:
         raise InputError([_syntax_problem(_pure_error(text) or error, name)]) from None
+    except RecursionError:  # a backstop: _check_nesting and _build refuse deep nesting first
+        raise _fail(name, _TOO_DEEP) from None
+    except yaml.reader.ReaderError as error:
+        raise InputError([_reader_problem(error, text, name)]) from None
     except yaml.YAMLError as error:  # unmarked errors are rare (e.g. bad stream encoding)
         raise _fail(name, f"YAML error: {error}") from None
     finally:
@@ -234,17 +268,98 @@ def parse_yaml(raw: bytes | str, name: str = "<string>") -> Document:
 
 def _pure_error(text: str) -> yaml.MarkedYAMLError | None:
     """The pure-Python parser's error for text libyaml refused (its messages are clearer)."""
-    loader = _SchoolLoader(text)
+    try:
+        loader = _SchoolLoader(text)
+    except yaml.YAMLError:
+        return None
     try:
         loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         return error
+    except RecursionError:
+        return None
     finally:
         loader.dispose()
     return None
 
 
+_TOO_DEEP = (
+    f"lists and mappings are nested more than {MAX_DEPTH} deep; a school file needs no more "
+    "than six levels: look for a run of `[`, `{` or `- ` that is never closed"
+)
+
+
+def _check_nesting(text: str, name: str) -> None:
+    """Refuse lists and mappings nested deeper than MAX_DEPTH before libyaml composes them.
+
+    libyaml's composer recurses in C, and some ten thousand levels (`[[[[...`, `- - - ...`)
+    crash the process. Its parser does not recurse, so when a cheap bound says the text
+    might nest deeply, the parser's events are counted first. The bound: every level
+    needs a `[`, `{`, `-` or `?`, or one more space of indentation than the level above.
+    """
+    bound = sum(text.count(c) for c in "[{-?") + math.isqrt(2 * len(text)) + 1
+    if bound <= 2000:
+        return  # deep enough for a clean message from _build, far too shallow to crash
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_FastLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _fail(name, _TOO_DEEP, event.start_mark.line + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # a syntax error before any deep nesting: reported as usual
+
+
+def _reader_problem(error: yaml.reader.ReaderError, text: str, name: str) -> Problem:
+    """A character YAML does not allow (a NUL, a control character): where it is and the fix."""
+    line = text.count("\n", 0, error.position) + 1
+    column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+    char = (
+        error.character
+        if isinstance(error.character, int)
+        else ord(str(error.character)[:1] or " ")
+    )
+    return Problem(
+        f"{name}:{line}",
+        "",
+        f"the character U+{char:04X} at column {column} is not allowed in YAML (a control "
+        "character, perhaps pasted from another program); delete it, or save the file again as "
+        "plain UTF-8 text",
+    )
+
+
+# The first bytes of files that are not text, and what they are.
+_MAGIC = (
+    (b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook?); a workbook must be named .xlsx"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (.xls or .doc); in Excel, save it as .xlsx"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+)
+
+
 def _decode(raw: bytes, name: str) -> str:
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            raise _fail(name, f"this is {what}, not a YAML text file", 1)
+    head = raw[:4096]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and 0 not in head[0::2]:
+        raise _fail(
+            name,
+            "the file is UTF-16 text; save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)",
+            1,
+        )
+    if 0 in head:
+        raise _fail(
+            name,
+            "this is a binary file, not YAML text; a school file is YAML (.yaml) or an Excel "
+            "workbook (.xlsx)",
+            1,
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(
             name,
@@ -277,6 +392,14 @@ _HINTS = (
     ("did not find expected key", "check the indentation of this line and the one above"),
     ("expected <block end>", "check the indentation of this line and the one above"),
     ("did not find expected '-' indicator", "check the indentation of this list"),
+    (
+        "expected ',' or ']'",
+        "a `[` list is not closed with `]`, or an item containing ': ' needs quotes",
+    ),
+    (
+        "expected ',' or '}'",
+        "a `{` mapping is not closed with `}`, or a value containing ': ' needs quotes",
+    ),
 )
 
 
@@ -297,10 +420,38 @@ def _syntax_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
     return Problem(f"{name}:{line}", "", message)
 
 
+class _Budget:
+    """How many more values a document may build: an alias bomb is refused, not expanded."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit
+
+
 def _build(
-    loader: yaml.SafeLoader, node: Node, path: DocPath, doc: Document, active: set[int]
+    loader: yaml.SafeLoader,
+    node: Node,
+    path: DocPath,
+    doc: Document,
+    active: set[int],
+    budget: _Budget,
 ) -> Any:
     """Plain data from a node, recording the line of every key and item under ``path``."""
+    budget.left -= 1
+    if budget.left < 0:
+        raise InputError(
+            [
+                Problem(
+                    f"{doc.name}:{node.start_mark.line + 1}",
+                    field_path(path),
+                    f"the file's aliases (`*name`) expand to more than {budget.limit:,} values, "
+                    "far more than a school needs; write the values out instead of repeating "
+                    "aliases of aliases",
+                )
+            ]
+        )
+    if len(path) > MAX_DEPTH:
+        raise _fail(doc.name, _TOO_DEEP, node.start_mark.line + 1)
     if isinstance(node, ScalarNode):
         try:
             return loader.construct_object(node, deep=True)
@@ -323,7 +474,7 @@ def _build(
         items = []
         for index, child in enumerate(node.value):
             doc.lines[(*path, index)] = child.start_mark.line + 1
-            items.append(_build(loader, child, (*path, index), doc, active))
+            items.append(_build(loader, child, (*path, index), doc, active, budget))
         return items
     assert isinstance(node, MappingNode)
     first_seen: dict[Any, int] = {}
@@ -368,7 +519,7 @@ def _build(
             )
             continue
         doc.lines[(*path, key)] = key_node.start_mark.line + 1
-        result[key] = _build(loader, value_node, (*path, key), doc, active)
+        result[key] = _build(loader, value_node, (*path, key), doc, active, budget)
     return result
 
 
@@ -399,7 +550,7 @@ def build_school(raw: Any, locate: Locate, problems: Iterable[Problem] = ()) -> 
     found = list(problems)
     data: SchoolData | None = None
     try:
-        data = SchoolData.model_validate(_drop_empty(raw, SchoolData))
+        data = SchoolData.model_validate(_times_as_text(_drop_empty(raw, SchoolData)))
     except ValidationError as error:
         found.extend(model_problems(error, raw, locate))
     if data is not None:
@@ -438,6 +589,22 @@ def _drop_empty(raw: Any, model: Any) -> Any:
             continue
         out[key] = _drop_empty(value, info.annotation if info else None)
     return out
+
+
+def _times_as_text(raw: Any) -> Any:
+    """A slot time written as a bare number (`start: 9`) is a mistake, not minutes after midnight.
+
+    The model reads an integer time as YAML 1.1's sexagesimal number (08:50 -> 530), but
+    this loader reads YAML 1.2, where 08:50 is text; an integer here was typed as one, so it
+    is passed on as text and refused with the HH:MM advice. ``raw`` is _drop_empty's copy.
+    """
+    calendar = raw.get("calendar") if isinstance(raw, dict) else None
+    slots = calendar.get("slots") if isinstance(calendar, dict) else None
+    for slot in slots if isinstance(slots, list) else []:
+        for key in ("start", "end"):
+            if isinstance(slot, dict) and type(slot.get(key)) is int:
+                slot[key] = str(slot[key])
+    return raw
 
 
 def _unwrap(tp: Any) -> Any:
@@ -593,6 +760,8 @@ def _message(path: DocPath, err: dict[str, Any]) -> str:
             message += "; put the value in quotes"
         elif kind == "int_from_float":
             message += " (no fraction)"
+        elif kind in ("float_parsing", "int_parsing") and isinstance(value, str):
+            message += _number_hint(value)
         return message
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         words = {
@@ -630,6 +799,19 @@ def _message(path: DocPath, err: dict[str, Any]) -> str:
         return str(err["msg"]).removeprefix("Value error, ")
     message = str(err["msg"])
     return message[:1].lower() + message[1:] if message else f"is not valid ({last})"
+
+
+def _number_hint(value: str) -> str:
+    """The fix for a number written as text the way people write numbers: 32,5 or £13.50 or 30h."""
+    text = value.strip()
+    if re.fullmatch(r"[-+]?\d+,\d{1,2}", text):
+        return f"; write the decimal with a point: {text.replace(',', '.')}"
+    if text[:1] in "£$€" and re.fullmatch(r"\d+(?:\.\d+)?", text[1:].strip()):
+        return f"; leave out the currency sign: {text[1:].strip()}"
+    unit = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?|mins?|minutes?)\.?", text, re.I)
+    if unit:
+        return f"; write the number alone: {unit.group(1)}"
+    return ""
 
 
 def _missing(path: DocPath) -> str:

@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.parsers import expat
 
 import yaml
@@ -49,6 +49,7 @@ __all__ = [
     "Activity",
     "ImportResult",
     "detect_format",
+    "import_file",
     "import_timetable",
     "parse_slot_map",
     "read_calendar",
@@ -444,10 +445,18 @@ def _parse_xml(file: Path) -> _Node:
         parser.Parse(file.read_bytes(), True)
     except expat.ExpatError as error:
         raise InputError(
-            [Problem(f"{file}:{error.lineno}", "", f"not valid XML: {expat.errors.messages[error.code]}")]
+            [
+                Problem(
+                    f"{file}:{error.lineno}",
+                    "",
+                    f"not valid XML: {expat.errors.messages[error.code]}",
+                )
+            ]
         ) from None
     if not root.children or root.children[0].tag != "fet":
-        raise InputError([Problem(f"{file}:1", "", "not a FET file: its root element is not <fet>")])
+        raise InputError(
+            [Problem(f"{file}:1", "", "not a FET file: its root element is not <fet>")]
+        )
     return root.children[0]
 
 
@@ -470,20 +479,27 @@ def _read_fet_xml(file: Path) -> Source:
     hours = _names(root.first("Hours_List"), "Hour")
     activities_list = root.first("Activities_List")
     if activities_list is None:
-        raise InputError([Problem(f"{file}:{root.line}", "", "the FET file has no <Activities_List>")])
+        raise InputError(
+            [Problem(f"{file}:{root.line}", "", "the FET file has no <Activities_List>")]
+        )
     times: dict[str, tuple[str, str]] = {}
     rooms: dict[str, str] = {}
     weak: dict[str, str] = {}
     for constraints in root.all("Time_Constraints_List"):
         for node in constraints.children:
-            if node.tag not in ("ConstraintActivityPreferredStartingTime", "ConstraintActivityPreferredTime"):
+            if node.tag not in (
+                "ConstraintActivityPreferredStartingTime",
+                "ConstraintActivityPreferredTime",
+            ):
                 continue
             if node.value("Active", "true").lower() == "false":
                 continue
             act = node.value("Activity_Id")
             day, hour = node.value("Preferred_Day"), node.value("Preferred_Hour")
             if _weight(node) < 100:
-                weak[act] = f"its preferred time has weight {node.value('Weight_Percentage')}%, not 100%"
+                weak[act] = (
+                    f"its preferred time has weight {node.value('Weight_Percentage')}%, not 100%"
+                )
             elif not (day and hour):
                 weak[act] = "its preferred time names no day or no hour"
             else:
@@ -588,29 +604,36 @@ def _match_day(label: str, days: Sequence[str]) -> str | None:
 def _slot_mapping(
     source: Source, calendar: Calendar, explicit: dict[str, str]
 ) -> tuple[dict[str, str], list[Problem]]:
-    """Each source hour's calendar slot id ({} entries left out are unmapped hours)."""
+    """Each source hour's calendar slot id (hours left out of an explicit map are unmapped).
+
+    An hour named like a calendar slot is that slot; a number n is the n-th lesson
+    slot; the other hours go onto the lesson slots in the source's hour order.
+    """
     used = list(dict.fromkeys(h for a in source.activities for h in a.hours))
     if explicit:
         return {h: explicit[_norm(h)] for h in used if _norm(h) in explicit}, []
-    slot_ids = [s.id for s in calendar.slots]
-    by_id = {_norm(s): s for s in slot_ids}
+    by_id = {_norm(s.id): s.id for s in calendar.slots}
     lesson_ids = [s.id for s in calendar.slots if s.kind.value == "lesson"]
-    if used and all(_norm(h) in by_id for h in used):
-        return {h: by_id[_norm(h)] for h in used}, []
-    if used and all(h.isdigit() for h in used):
-        order = sorted(used, key=int)
-        numbers = [int(h) for h in order]
-        if numbers[0] >= 1 and numbers[-1] <= len(lesson_ids):
-            return {h: lesson_ids[int(h) - 1] for h in used}, []
-        return {}, [_too_many_hours([str(n) for n in numbers], lesson_ids, calendar)]
-    order = source.hour_order or _hour_order(used)
-    order = [h for h in order if h in used] if not source.hour_order else order
+    mapping: dict[str, str] = {}
+    if source.hour_order and not all(_norm(h) in by_id or h.isdigit() for h in used):
+        order = source.hour_order  # FET: an hour's place in the file's list of hours
+    else:
+        for hour in used:
+            if _norm(hour) in by_id:
+                mapping[hour] = by_id[_norm(hour)]
+            elif hour.isdigit() and 1 <= int(hour) <= len(lesson_ids):
+                mapping[hour] = lesson_ids[int(hour) - 1]
+            elif hour.isdigit():
+                numbers = sorted({int(h) for h in used if h.isdigit()})
+                return {}, [_too_many_hours([str(n) for n in numbers], lesson_ids)]
+        order = _hour_order(h for h in used if h not in mapping)
     if len(order) > len(lesson_ids):
-        return {}, [_too_many_hours(order, lesson_ids, calendar)]
-    return {h: lesson_ids[i] for i, h in enumerate(order) if h in used}, []
+        return {}, [_too_many_hours(order, lesson_ids)]
+    mapping.update({h: lesson_ids[i] for i, h in enumerate(order) if h in used})
+    return mapping, []
 
 
-def _too_many_hours(order: list[str], lesson_ids: list[str], calendar: Calendar) -> Problem:
+def _too_many_hours(order: list[str], lesson_ids: list[str]) -> Problem:
     example = ",".join(f"{h}={s}" for h, s in zip(order, lesson_ids, strict=False)) or "1=P1"
     return Problem(
         "--map",
@@ -662,6 +685,7 @@ def import_timetable(
     teachers: dict[str, Counter[str]] = defaultdict(Counter)
     rooms: dict[str, Counter[str]] = defaultdict(Counter)
     order: list[str] = []
+    left_out: dict[str, list[Activity]] = defaultdict(list)
     placed = 0
     for activity in source.activities:
         label = _label(activity)
@@ -675,10 +699,7 @@ def import_timetable(
             continue
         unmapped = [h for h in activity.hours if h not in mapping]
         if unmapped:
-            warnings.append(
-                f"{activity.where}: {label} not imported: hour {unmapped[0]!r} has no slot "
-                "in the calendar (add it to --map)"
-            )
+            left_out[unmapped[0]].append(activity)
             continue
         day = day_map[activity.day]
         placed += 1
@@ -701,8 +722,18 @@ def import_timetable(
                     continue
                 taken[key] = activity.subject or "a lesson"
                 lessons.append(
-                    {"class": class_id, "when": f"{day} {slot}", "subject": activity.subject or "unknown"}
+                    {
+                        "class": class_id,
+                        "when": f"{day} {slot}",
+                        "subject": activity.subject or "unknown",
+                    }
                 )
+    for hour, missed in left_out.items():
+        refs = ", ".join(a.ref for a in missed[:8]) + (", ..." if len(missed) > 8 else "")
+        warnings.append(
+            f"{missed[0].where}: {len(missed)} activit{'y' if len(missed) == 1 else 'ies'} at hour "
+            f"{hour!r} not imported: the hour has no slot in the calendar; add it to --map ({refs})"
+        )
     classes = [_class_entry(c, teachers[c], rooms[c]) for c in order]
     return ImportResult(
         classes=classes,
@@ -758,7 +789,8 @@ def part_text(result: ImportResult, source_name: str) -> str:
     )
     mapped = ", ".join(f"{h} = {s}" for h, s in result.slot_map.items())
     header = (
-        f"# classes and lessons imported from {Path(source_name).name} by tasched import-timetable\n"
+        f"# classes and lessons imported from {Path(source_name).name} "
+        "by tasched import-timetable\n"
         f"# {len(result.classes)} classes, {len(result.lessons)} lessons; hours mapped: {mapped}\n"
         "# Paste these sections into the school file (they use its calendar's days and slots).\n"
     )
@@ -768,4 +800,27 @@ def part_text(result: ImportResult, source_name: str) -> str:
 def write_part(result: ImportResult, path: str | Path, source_name: str) -> None:
     """Write the part file atomically."""
     text = part_text(result, source_name).encode("utf-8")
-    write_atomic(path, lambda handle: handle.write(text))
+
+    def write(handle: IO[bytes]) -> None:
+        handle.write(text)
+
+    write_atomic(path, write)
+
+
+def import_file(
+    source: str | Path,
+    calendar: str | Path,
+    output: str | Path,
+    *,
+    fmt: str = "auto",
+    slot_map: Iterable[str] | None = None,
+) -> ImportResult:
+    """The whole job: read the calendar and the source, map, and write the part file."""
+    from tasched.rota_io import refuse_overwriting_input
+
+    refuse_overwriting_input(output, source, calendar)
+    cal = read_calendar(calendar)
+    mapping = parse_slot_map(slot_map, cal)
+    result = import_timetable(read_source(source, fmt), cal, mapping)
+    write_part(result, output, str(source))
+    return result

@@ -918,16 +918,37 @@ def check_break(facts: Facts, ix: Index) -> Iterator[Violation]:
                 )
 
 
+def _medical_needs_in(facts: Facts, class_id: str, t: DaySlot) -> list[set[str]]:
+    """The medical skills of pupils in the class at t whose `medical.when` includes t."""
+    return [
+        set(p.medical.skills)
+        for p in facts.school.pupils
+        if p.medical is not None
+        and facts.place[p.id].get(t) == class_id
+        and t in facts.when(p.medical.when)
+    ]
+
+
 def check_class_support_slot(facts: Facts, ix: Index) -> Iterator[Violation]:
     """Class rows only where some support row of the class covers the slot (its
-    when, default every slot the class meets, within the slots the class meets)."""
+    when, default every slot the class meets, within the slots the class meets),
+    or as medical cover: where no support row covers the slot, one adult with the
+    medical skills of a pupil in the class then whose medical need covers it."""
     for ref, t, rows in _task_rows(ix, "class"):
-        if t not in facts.support_at.get(ref, {}):
-            yield Violation(
-                "class_support_slot",
-                f"{', '.join(r.staff for r in rows)} supports class {ref} at {facts.name(t)}, "
-                "where no support row of the class asks for it",
-            )
+        if t in facts.support_at.get(ref, {}):
+            continue
+        needs = _medical_needs_in(facts, ref, t)
+        adults = sorted({r.staff for r in rows})
+        if needs and len(adults) == 1:
+            has = set(facts.staff[adults[0]].skills)
+            if any(need <= has for need in needs):
+                continue
+        yield Violation(
+            "class_support_slot",
+            f"{', '.join(adults)} supports class {ref} at {facts.name(t)}, where no support row "
+            "of the class asks for it"
+            + (" and it is not one adult with a pupil's medical skills" if needs else ""),
+        )
 
 
 def check_class_support_staff(facts: Facts, ix: Index) -> Iterator[Violation]:

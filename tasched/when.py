@@ -21,12 +21,27 @@ DaySlot = tuple[int, int]
 class WhenError(ValueError):
     """A when-expression names something that does not exist, or is malformed."""
 
-    def __init__(self, message: str, token: str = "", suggestion: str | None = None) -> None:
+    def __init__(
+        self, message: str, token: str = "", suggestion: str | None = None, known: str = ""
+    ) -> None:
         if suggestion:
             message = f"{message}; did you mean {suggestion!r}?"
+        elif known:
+            message = f"{message}; {known}"
         super().__init__(message)
         self.token = token
         self.suggestion = suggestion
+
+
+def _known(what: str, names: Sequence[str], limit: int = 12) -> str:
+    """`the days are Mon, Tue, Wed`: the valid names, for a name with no near match."""
+    names = list(dict.fromkeys(names))
+    if not names:
+        return ""
+    shown = ", ".join(names[:limit]) + (
+        f" and {len(names) - limit} more" if len(names) > limit else ""
+    )
+    return f"the {what} are {shown}"
 
 
 def nearest(name: str, choices: Sequence[str]) -> str | None:
@@ -110,7 +125,12 @@ def _range(token: str, names: Sequence[str], what: str, shape: WeekShape) -> lis
         low, high = token.split("-", 1)
         for end in (low, high):
             if end not in names:
-                raise WhenError(f"unknown {what} {end!r} in {token!r}", end, nearest(end, names))
+                raise WhenError(
+                    f"unknown {what} {end!r} in {token!r}",
+                    end,
+                    nearest(end, names),
+                    _known(f"{what}s", names),
+                )
         first, last = names.index(low), names.index(high)
         if last < first:
             raise WhenError(
@@ -119,7 +139,7 @@ def _range(token: str, names: Sequence[str], what: str, shape: WeekShape) -> lis
                 token,
             )
         return list(range(first, last + 1))
-    raise WhenError(f"unknown {what} {token!r}", token, None)
+    raise WhenError(f"unknown {what} {token!r}", token, None, _known(f"{what}s", names))
 
 
 def _day_part(token: str, shape: WeekShape) -> list[int]:
@@ -131,7 +151,9 @@ def _day_part(token: str, shape: WeekShape) -> list[int]:
             f"{token!r} is a slot, not a day; write the day part first, e.g. '{first} {token}'",
             token,
         )
-    raise WhenError(f"unknown day {token!r}", token, nearest(token, shape.days))
+    raise WhenError(
+        f"unknown day {token!r}", token, nearest(token, shape.days), _known("days", shape.days)
+    )
 
 
 def _slot_part(token: str, shape: WeekShape, single: bool = False) -> list[int]:
@@ -152,8 +174,14 @@ def _slot_part(token: str, shape: WeekShape, single: bool = False) -> list[int]:
         return [i for i, kind in enumerate(shape.kinds) if kind == token]
     if single:  # a lone token may have meant a day as well as a slot
         names = [*shape.slots, *SLOT_KINDS, *shape.days]
-        raise WhenError(f"unknown day or slot {token!r}", token, nearest(token, names))
-    raise WhenError(f"unknown slot {token!r}", token, nearest(token, [*shape.slots, *SLOT_KINDS]))
+        known = f"{_known('days', shape.days)}; {_known('slots', [*shape.slots, *SLOT_KINDS])}"
+        raise WhenError(f"unknown day or slot {token!r}", token, nearest(token, names), known)
+    raise WhenError(
+        f"unknown slot {token!r}",
+        token,
+        nearest(token, [*shape.slots, *SLOT_KINDS]),
+        _known("slots", [*shape.slots, *SLOT_KINDS]),
+    )
 
 
 def format_slots(pairs: set[DaySlot], shape: WeekShape) -> str:

@@ -198,6 +198,8 @@ def add_hint(rm: RotaModel, greedy: GreedyRota) -> None:
         cp.add_hint(var, key2 in leads)
     for key, var in rm.duty.items():
         cp.add_hint(var, key in greedy.duty)
+    for key3, var in rm.medical_cover.items():
+        cp.add_hint(var, key3 in greedy.medical_cover)
 
 
 def complete_hint(rm: RotaModel) -> list[int] | None:
@@ -293,6 +295,9 @@ def extract_rows(rm: RotaModel, solver: _Values | cp_model.CpSolver) -> list[Row
     for (a, k, t), var in rm.class_support.items():
         if solver.boolean_value(var):
             add(a, t, f"class:{prob.supports[k].class_id}")
+    for (a, c, t), var in rm.medical_cover.items():
+        if solver.boolean_value(var):
+            add(a, t, f"class:{c}")
     for (a, p, t, mode), var in rm.ehcp.items():
         if solver.boolean_value(var):
             pupil_id = prob.pupils[p].id

@@ -68,6 +68,13 @@ def add_medical_cover(rm: RotaModel) -> None:
     for (a, p, t, mode), var in rm.ehcp.items():
         if mode == IN_CLASS:
             class_adults[prob.pupils[p].place[t], t].append((a, var))
+    by_cover: dict[tuple[str, int], list[Literal]] = defaultdict(list)
+    for (a, c, t), var in rm.medical_cover.items():
+        class_adults[c, t].append((a, var))
+        by_cover[c, t].append(var)
+    for literals in by_cover.values():
+        if len(literals) > 1:
+            cp.add(sum(literals) <= 1)  # medical cover is one adult
     pupil_adults: dict[tuple[int, int], list[tuple[int, Literal]]] = defaultdict(list)
     for (a, p, t, _), var in rm.ehcp.items():
         pupil_adults[p, t].append((a, var))

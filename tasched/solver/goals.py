@@ -171,6 +171,7 @@ def add_stability(rm: RotaModel) -> None:
         *((t, v) for (_, _, t, _), v in rm.ehcp.items()),
         *((t, v) for (_, _, t), v in rm.deliver.items()),
         *((t, v) for (_, _, t), v in rm.duty.items()),
+        *((t, v) for (_, _, t), v in rm.medical_cover.items()),
     )
     for t, var in decisions:
         minutes = slots[t].minutes

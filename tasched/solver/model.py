@@ -57,6 +57,7 @@ class RotaModel:
         self.deliver: dict[tuple[int, int, int], Literal] = {}  # (adult, intervention, slot)
         self.lead: dict[tuple[int, int], Literal] = {}  # (adult, intervention): the deliverer
         self.duty: dict[tuple[int, int, int], Literal] = {}  # (adult, duty, slot)
+        self.medical_cover: dict[tuple[int, str, int], Literal] = {}  # (adult, class, slot)
         # Derived per adult and slot: the places they could be (one literal per place).
         self.places: dict[tuple[int, int], list[Literal]] = defaultdict(list)
         self.contract_places: dict[tuple[int, int], list[Literal]] = defaultdict(list)
@@ -98,6 +99,10 @@ class RotaModel:
             for t in duty.slots:
                 for a in duty.candidates[t]:
                     self.duty[a, duty.index, t] = cp.new_bool_var(f"duty[{a},{duty.index},{t}]")
+        for cover in prob.medical_covers:
+            for a in cover.candidates:
+                key = (a, cover.class_id, cover.slot)
+                self.medical_cover[key] = cp.new_bool_var(f"medical_cover[{a},{cover.class_id},{cover.slot}]")
 
     def decision_of(self, row: dict[str, Any]) -> Literal | None:
         """The decision variable that would make this rota row, if it is still possible."""
@@ -109,7 +114,8 @@ class RotaModel:
         kind, _, target = str(row.get("task", "")).partition(":")
         if kind == "class":
             return next((self.class_support.get((adult, k, t)) for k, r in enumerate(prob.supports)
-                         if r.class_id == target and (adult, k, t) in self.class_support), None)  # fmt: skip
+                         if r.class_id == target and (adult, k, t) in self.class_support),
+                        self.medical_cover.get((adult, target, t)))  # fmt: skip
         if kind == "pupil":
             p = prob.pupil_index.get(target)
             return None if p is None else self.ehcp.get((adult, p, t, str(row.get("mode"))))

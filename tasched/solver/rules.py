@@ -47,6 +47,9 @@ def add_one_place_per_slot(rm: RotaModel) -> None:
     for (a, _, t), var in rm.deliver.items():
         rm.places[a, t].append(var)
         rm.contract_places[a, t].append(var)
+    for (a, _, t), var in rm.medical_cover.items():
+        rm.places[a, t].append(var)
+        rm.contract_places[a, t].append(var)
     for (a, j, t), var in rm.duty.items():
         rm.places[a, t].append(var)
         if not prob.duties[j].paid_extra:
@@ -266,7 +269,8 @@ def _pin_literals(rm: RotaModel, a: int, t: int, kind: str, target: str) -> list
     prob = rm.problem
     if kind == "class":
         return [v for (b, k, s), v in rm.class_support.items()
-                if b == a and s == t and prob.supports[k].class_id == target]  # fmt: skip
+                if b == a and s == t and prob.supports[k].class_id == target] + [
+                v for (b, c, s), v in rm.medical_cover.items() if b == a and s == t and c == target]  # fmt: skip
     if kind == "pupil":
         return [v for (b, p, s, _), v in rm.ehcp.items()
                 if b == a and s == t and prob.pupils[p].id == target]  # fmt: skip

@@ -32,6 +32,7 @@ class GreedyRota:
     ehcp: set[tuple[int, int, int, str]] = field(default_factory=set)
     deliver: set[tuple[int, int, int]] = field(default_factory=set)
     duty: set[tuple[int, int, int]] = field(default_factory=set)
+    medical_cover: set[tuple[int, str, int]] = field(default_factory=set)
 
 
 class _State:
@@ -118,6 +119,7 @@ def warm_start(prob: Problem, keep: list[dict] | None = None) -> GreedyRota:  # 
     for pupil in pupils:
         _support_pupil(state, pupil.index)
     _duties(state)
+    _medical_covers(state)
     for iv in sorted(prob.interventions, key=lambda i: i.priority != "high"):
         _intervention(state, iv.index)
     for row in sorted(prob.supports, key=lambda r: ["high", "normal", "low"].index(r.priority)):
@@ -380,16 +382,14 @@ def _intervention(state: _State, i: int) -> None:
     leads = sorted({a for t in iv.slots for a in iv.candidates[t]})
     if held and iv.same_staff:
         leads = [held[0][1]]  # kept sessions fix the deliverer
-    best: list[int] = []
-    best_lead = -1
+    best: list[tuple[int, int]] = []  # (slot, deliverer)
     for lead in leads if iv.same_staff else [-1]:
         chosen = _session_slots(state, i, lead)
         if len(chosen) > len(best):
-            best, best_lead = [t for t, _ in chosen], lead
-        if len(best) >= iv.sessions:
+            best = chosen
+        if len(best) + len(held) >= iv.sessions:
             break
-    for t in best:
-        a = best_lead if iv.same_staff else _session_slots(state, i, -1, only=t)[0][1]
+    for t, a in best:
         _place_session(state, i, t, a)
 
 
@@ -481,3 +481,14 @@ def _class_support(state: _State, k: int) -> None:
             state.occupy(a, t, _Place("class", k))
             state.rota.class_support.add((a, k, t))
             regulars[a] += 1
+
+
+def _medical_covers(state: _State) -> None:
+    """Where a class wants no support but a pupil's medical need does, place a trained adult."""
+    for cover in state.prob.medical_covers:
+        t = cover.slot
+        for a in sorted(cover.candidates, key=lambda b: state.contract[b]):
+            if state.can_take(a, t):
+                state.occupy(a, t, _Place("class", cover.class_id))
+                state.rota.medical_cover.add((a, cover.class_id, t))
+                break

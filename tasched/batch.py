@@ -1,0 +1,765 @@
+"""Trust-wide batches: solve every school file in a folder, then write a trust summary.
+
+`tasched batch DIR -o OUTDIR` finds the school files in DIR (.yaml, .yml, .xlsx;
+not rota files or an earlier summary), solves each one with
+:func:`tasched.run.solve_file`, writes `OUTDIR/<school>.rota.yaml` for every
+school with a rota, and `OUTDIR/trust-summary.yaml` and `.xlsx`: one row per
+school, worst first. A school that fails (bad input, no rota, a crashed solver)
+is reported by file name with its error; the others go on.
+
+Two executors, neither home-made:
+
+- local processes (the default): a `ProcessPoolExecutor` (spawn) of `jobs`
+  processes, each solve with `workers` CP-SAT threads, sized so that
+  jobs × workers ≤ the machine's cores (:func:`plan_local`);
+- Ray (`pip install 'tasched[ray]'`): `--ray auto` starts a local Ray (or joins
+  the one already started on this machine), `--ray ADDRESS` joins a cluster.
+  Each school is one Ray task declaring `num_cpus=workers`; Ray's scheduler
+  places them. The school file's bytes travel with the task and the rota comes
+  back as text, so the nodes need tasched installed but no shared folder.
+
+A task returns a small dict of plain values (:data:`COLUMNS`), never the school.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import logging
+import multiprocessing
+import os
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from tasched.errors import InputError, Problem
+from tasched.progress import BatchProgress
+from tasched.rota_io import dump_yaml, write_atomic, write_rota
+
+__all__ = [
+    "COLUMNS",
+    "BatchOptions",
+    "BatchReport",
+    "SchoolTask",
+    "find_schools",
+    "plan_local",
+    "run_batch",
+    "run_command",
+    "solve_school",
+    "summarise",
+    "write_summary",
+]
+
+SCHOOL_SUFFIXES = (".yaml", ".yml", ".xlsx")
+SUMMARY_NAME = "trust-summary"
+ROTA_SUFFIX = ".rota.yaml"
+DEFAULT_WORKERS = 2  # CP-SAT threads per school unless there are cores to spare
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_UNUSABLE = 2
+EXIT_INTERRUPTED = 130
+
+# Status of a school: a rota was written for "optimal", "feasible" and "interrupted".
+SOLVED = ("optimal", "feasible")
+PROBLEM_STATUSES = ("failed", "no_rota", "not_run")
+
+# The summary's columns, in order: key, heading, Excel number format, width.
+COLUMNS: tuple[tuple[str, str, str | None, int], ...] = (
+    ("file", "School file", None, 28),
+    ("status", "Status", None, 11),
+    ("ehc_hours_short", "EHC hours short", "0.0#", 10),
+    ("ehc_pupils_short", "Pupils short of EHC hours", "0", 10),
+    ("ehc_hours_required", "EHC hours required", "0.0#", 10),
+    ("ehc_hours_met", "EHC hours met", "0.0#", 10),
+    ("shortfalls", "Shortfalls", "0", 10),
+    ("fewest_adults", "Fewest adults for an EHC pupil", "0", 12),
+    ("largest_share", "Largest share of one adult", "0%", 12),
+    ("cost_weekly", "Cost a week (£)", "#,##0.00", 13),
+    ("cost_annual", "Cost a year (£)", "#,##0", 13),
+    ("gap", "Gap", "0.0%", 8),
+    ("seconds", "Seconds", "0.0", 9),
+    ("warnings", "Warnings", "0", 9),
+    ("rota", "Rota file", None, 28),
+    ("error", "Error", None, 80),
+)
+TOTAL_LABELS = {
+    "folder": "Folder",
+    "schools": "Schools",
+    "solved": "Solved",
+    "failed": "Without a rota",
+    "cost_weekly": "Cost a week (£)",
+    "cost_annual": "Cost a year (£)",
+    "ehc_hours_required": "EHC hours required",
+    "ehc_hours_met": "EHC hours met",
+    "ehc_hours_short": "EHC hours short",
+    "shortfalls": "Shortfalls",
+    "executor": "Run on",
+    "jobs": "Schools at once",
+    "workers": "CP-SAT workers a school",
+    "seconds": "Seconds",
+    "interrupted": "Interrupted",
+}
+
+
+@dataclass(frozen=True)
+class SchoolTask:
+    """One school to solve. `content` set: the file travels as bytes (Ray); `output`
+    unset: the rota comes back as YAML text instead of being written."""
+
+    path: str
+    rota_name: str
+    output: str | None = None
+    content: bytes | None = None
+    time_limit: float | None = None
+    seed: int | None = None
+    workers: int | None = None
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    time_limit: float | None = None
+    seed: int | None = None
+    workers: int | None = None
+    jobs: int | None = None
+    ray: str | None = None
+
+
+@dataclass
+class BatchReport:
+    folder: str
+    outdir: str
+    results: list[dict[str, Any]]
+    executor: str
+    jobs: int
+    workers: int
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        return [r for r in self.results if r["status"] in PROBLEM_STATUSES]
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        return EXIT_FAILED if self.failed else EXIT_OK
+
+
+# --- finding the schools --------------------------------------------------------------
+
+
+def find_schools(folder: str | Path) -> list[Path]:
+    """The school files directly in `folder`, sorted by name; InputError if there are none.
+
+    Skipped: hidden files, Excel's `~$` lock files, `*.rota.yaml` and the trust
+    summary, so OUTDIR may be DIR itself and a batch can be run again.
+    """
+    path = Path(folder)
+    if not path.exists():
+        raise InputError([Problem(str(folder), "", "no such folder")])
+    if not path.is_dir():
+        raise InputError(
+            [Problem(str(folder), "", "not a folder: give the folder of school files")]
+        )
+    try:
+        entries = sorted(path.iterdir(), key=lambda p: p.name)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError([Problem(str(folder), "", f"cannot read the folder: {reason}")]) from None
+    schools = [p for p in entries if _is_school_file(p)]
+    if not schools:
+        raise InputError(
+            [
+                Problem(
+                    str(folder),
+                    "",
+                    "no school files here: a batch solves every .yaml, .yml and .xlsx file "
+                    "in the folder",
+                )
+            ]
+        )
+    return schools
+
+
+def _is_school_file(path: Path) -> bool:
+    name = path.name
+    lower = name.lower()
+    if name.startswith((".", "~$")) or not path.is_file():
+        return False
+    if lower.endswith((ROTA_SUFFIX, ".rota.yml")) or lower.startswith(SUMMARY_NAME + "."):
+        return False
+    return lower.endswith(SCHOOL_SUFFIXES)
+
+
+def rota_names(schools: list[Path]) -> dict[Path, str]:
+    """`<stem>.rota.yaml` per school; `<stem>-<suffix>.rota.yaml` when two share a stem."""
+    stems = Counter(p.stem.lower() for p in schools)
+    names: dict[Path, str] = {}
+    for p in schools:
+        stem = p.stem if stems[p.stem.lower()] == 1 else f"{p.stem}-{p.suffix.lstrip('.')}"
+        names[p] = stem + ROTA_SUFFIX
+    return names
+
+
+# --- sizing ---------------------------------------------------------------------------
+
+
+def available_cores() -> int:
+    """Cores this process may use (the affinity mask where there is one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def plan_local(
+    schools: int, cores: int, jobs: int | None = None, workers: int | None = None
+) -> tuple[int, int]:
+    """(jobs, workers) for local processes: jobs × workers ≤ cores unless both are given.
+
+    - neither given: 2 CP-SAT workers a school, as many schools at once as the
+      cores allow (at most one per school), then any cores to spare shared out
+      as more workers: 8 cores and 80 schools give 4 × 2; 16 cores and 3
+      schools give 3 × 5; 2 cores give 1 × 2;
+    - `workers` given: jobs = cores ÷ workers (at least 1);
+    - `jobs` given: workers = cores ÷ jobs (at least 1).
+    """
+    if jobs is not None and workers is not None:
+        return jobs, workers
+    if workers is not None:
+        return max(1, min(schools, cores // workers)), workers
+    if jobs is None:
+        jobs = max(1, min(schools, cores // min(DEFAULT_WORKERS, cores)))
+    busy = max(1, min(jobs, schools))
+    return jobs, max(1, cores // busy)
+
+
+# --- one school (runs in a worker process or a Ray task) -------------------------------
+
+
+def solve_school(task: SchoolTask) -> dict[str, Any]:
+    """Solve one school and return its summary row; never raises for a school's fault.
+
+    Bad input gives status `failed` with every problem as text; no rota within
+    the time limit gives `no_rota`; an unexpected error gives `failed` with
+    `internal error: ...`. The rota is written to `task.output`, or returned as
+    `rota_yaml` text when `task.output` is None.
+    """
+    started = time.perf_counter()
+    result: dict[str, Any] = {key: None for key, *_ in COLUMNS}
+    result.update(file=task.name, path=task.path, status="failed")
+    try:
+        if task.content is None:
+            _solve_into(result, Path(task.path), task)
+        else:
+            with tempfile.TemporaryDirectory(prefix="tasched-") as tmp:
+                local = Path(tmp) / task.name
+                local.write_bytes(task.content)
+                try:
+                    _solve_into(result, local, task)
+                except InputError as error:
+                    text = _problems_text(error.problems)
+                    raise _TextError(text.replace(str(local), task.path)) from None
+    except _TextError as error:
+        result["error"] = str(error)
+    except InputError as error:
+        result["error"] = _problems_text(error.problems)
+    except KeyboardInterrupt:
+        result.update(status="not_run", error="interrupted before a rota was found")
+    except Exception as error:
+        message = str(error) or type(error).__name__
+        result["error"] = f"internal error: {type(error).__name__}: {message}"
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+class _TextError(Exception):
+    pass
+
+
+def _problems_text(problems: Iterable[Problem]) -> str:
+    return "\n".join(str(p) for p in problems) or "the school file cannot be used"
+
+
+def _solve_into(result: dict[str, Any], path: Path, task: SchoolTask) -> None:
+    from tasched.run import solve_file
+
+    rota = solve_file(path, None, time_limit=task.time_limit, seed=task.seed, workers=task.workers)
+    document = rota.to_dict()
+    result.update(summarise(document))
+    if rota.status not in SOLVED:
+        limit = rota.meta.get("time_limit")
+        result.update(status="no_rota", error=f"no rota found within {limit} s")
+        return
+    if rota.meta.get("interrupted"):
+        result["status"] = "interrupted"
+    result["rota"] = task.rota_name
+    if task.output is not None:
+        write_rota(document, task.output)
+    else:
+        result["rota_yaml"] = dump_yaml(document)
+
+
+def summarise(rota: Mapping[str, Any]) -> dict[str, Any]:
+    """A school's row of the trust summary, from its rota document (Rota.to_dict())."""
+    meta = rota.get("meta") or {}
+    kpis = rota.get("kpis") or {}
+    pupils = list((kpis.get("pupils") or {}).values())
+    required = sum(float(p["ehc_hours_required"]) for p in pupils)
+    met = sum(min(float(p["ehc_hours_delivered"]), float(p["ehc_hours_required"])) for p in pupils)
+    short = [p for p in pupils if float(p["ehc_hours_delivered"]) < float(p["ehc_hours_required"])]
+    supported = [p for p in pupils if float(p["ehc_hours_delivered"]) > 0]
+    shortfalls = rota.get("shortfalls") or []
+    cost = kpis.get("cost") or {}
+    return {
+        "status": meta.get("status"),
+        "gap": meta.get("gap"),
+        "ehc_hours_required": round(required, 2),
+        "ehc_hours_met": round(met, 2),
+        "ehc_hours_short": round(required - met, 2),
+        "ehc_pupils_short": len(short),
+        "shortfalls": len(shortfalls),
+        "shortfalls_by_kind": dict(Counter(str(s["task"]).partition(":")[0] for s in shortfalls)),
+        "fewest_adults": min((int(p["distinct_adults"]) for p in supported), default=None),
+        "largest_share": max((float(p["largest_share"]) for p in supported), default=None),
+        "cost_weekly": cost.get("weekly"),
+        "cost_annual": cost.get("annual"),
+        "warnings": len(meta.get("warnings") or []),
+    }
+
+
+# --- executors ------------------------------------------------------------------------
+
+Solve = Callable[[SchoolTask], dict[str, Any]]
+
+
+def run_local(
+    tasks: list[SchoolTask], jobs: int, progress: BatchProgress, solve: Solve = solve_school
+) -> tuple[list[dict[str, Any]], bool]:
+    """Solve the tasks in `jobs` spawned processes; (results, interrupted).
+
+    A process that dies (e.g. killed for memory) breaks the pool: the schools it
+    took down are solved again one at a time, each in a fresh process, so only
+    the culprit is reported failed.
+    """
+    results: dict[str, dict[str, Any]] = {}
+    interrupted = _run_pool(tasks, jobs, progress, solve, results, final=False)
+    retry = [t for t in tasks if t.path not in results]
+    for task in retry:
+        if interrupted:
+            break
+        interrupted = _run_pool([task], 1, progress, solve, results, final=True)
+    return [results[t.path] for t in tasks if t.path in results], interrupted
+
+
+def _run_pool(
+    tasks: list[SchoolTask],
+    jobs: int,
+    progress: BatchProgress,
+    solve: Solve,
+    results: dict[str, dict[str, Any]],
+    *,
+    final: bool,
+) -> bool:
+    context = multiprocessing.get_context("spawn")
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    futures = {pool.submit(solve, task): task for task in tasks}
+    pending = set(futures)
+    try:
+        progress.set_running(min(jobs, len(pending)))
+        while pending:
+            done, pending = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                task = futures[future]
+                try:
+                    result = future.result()
+                except cf.process.BrokenProcessPool:
+                    if not final:
+                        continue  # solved again on its own
+                    result = _failed(task, "the solver process died (out of memory?)")
+                except Exception as error:
+                    result = _failed(task, f"internal error: {type(error).__name__}: {error}")
+                results[task.path] = result
+                progress.finished(result)
+            progress.set_running(min(jobs, len(pending)))
+    except KeyboardInterrupt:
+        # The workers had the Ctrl-C too: their solves stop and keep their best rota.
+        pool.shutdown(wait=True, cancel_futures=True)
+        for future, task in futures.items():
+            if task.path in results:
+                continue
+            if future.done() and not future.cancelled() and future.exception() is None:
+                results[task.path] = future.result()
+            else:
+                results[task.path] = _not_run(task)
+        return True
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return False
+
+
+def run_ray(
+    tasks: list[SchoolTask], address: str, progress: BatchProgress, jobs: int | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """Solve the tasks as Ray tasks, each declaring `num_cpus=workers`; (results, interrupted)."""
+    ray = _import_ray()
+    remote = ray.remote(solve_school)
+    workers = tasks[0].workers or DEFAULT_WORKERS
+    limit = jobs or len(tasks)
+    queue = list(tasks)
+    in_flight: dict[Any, SchoolTask] = {}
+    results: dict[str, dict[str, Any]] = {}
+    capacity = max(1, int(_ray_cpus(ray)) // workers)
+
+    def submit() -> None:
+        while queue and len(in_flight) < limit:
+            task = queue.pop(0)
+            content = Path(task.path).read_bytes()
+            ref = remote.options(num_cpus=workers, max_retries=1).remote(
+                dataclasses.replace(task, content=content, output=None)
+            )
+            in_flight[ref] = task
+
+    try:
+        submit()
+        while in_flight:
+            progress.set_running(min(capacity, len(in_flight)))
+            ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=0.5)
+            for ref in ready:
+                task = in_flight.pop(ref)
+                try:
+                    result = ray.get(ref)
+                except Exception as error:  # a node or worker lost, not the school's fault
+                    result = _failed(task, f"the Ray task failed: {type(error).__name__}: {error}")
+                text = result.pop("rota_yaml", None)
+                if text is not None:
+                    _write_text(Path(task.output or task.rota_name), text)
+                results[task.path] = result
+                progress.finished(result)
+            submit()
+    except KeyboardInterrupt:
+        for ref in in_flight:
+            ray.cancel(ref)
+        for task in tasks:
+            results.setdefault(task.path, _not_run(task))
+        return [results[t.path] for t in tasks], True
+    return [results[t.path] for t in tasks], False
+
+
+def _put(handle: IO[bytes], data: bytes) -> None:
+    handle.write(data)
+
+
+def _write_text(path: Path, text: str) -> None:
+    data = text.encode("utf-8")
+    write_atomic(path, lambda handle: _put(handle, data))
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise InputError(
+            [Problem("--ray", "", "Ray is not installed: pip install 'tasched[ray]'")]
+        ) from None
+    return ray
+
+
+def start_ray(address: str) -> tuple[Any, bool]:
+    """Join or start Ray: `auto` starts a local Ray (or joins the one on this machine).
+
+    Returns (ray, started_here); a Ray already initialised in this process is used as is.
+    """
+    ray = _import_ray()
+    if ray.is_initialized():
+        return ray, False
+    local = address == "auto"
+    try:
+        ray.init(
+            address=None if local else address,
+            include_dashboard=False if local else None,
+            log_to_driver=False,
+            logging_level=logging.ERROR,
+        )
+    except (ConnectionError, ValueError, RuntimeError) as error:
+        raise InputError(
+            [Problem(f"--ray {address}", "", f"cannot join the Ray cluster: {error}")]
+        ) from None
+    return ray, True
+
+
+def _ray_cpus(ray: Any) -> float:
+    return float(ray.cluster_resources().get("CPU", 1))
+
+
+def _largest_ray_node(ray: Any) -> int:
+    cpus = [
+        int(node.get("Resources", {}).get("CPU", 0)) for node in ray.nodes() if node.get("Alive")
+    ]
+    return max(cpus, default=0)
+
+
+def _failed(task: SchoolTask, error: str) -> dict[str, Any]:
+    result: dict[str, Any] = {key: None for key, *_ in COLUMNS}
+    result.update(file=task.name, path=task.path, status="failed", error=error)
+    return result
+
+
+def _not_run(task: SchoolTask) -> dict[str, Any]:
+    result = _failed(task, "interrupted before a rota was found")
+    result["status"] = "not_run"
+    return result
+
+
+# --- the batch ------------------------------------------------------------------------
+
+
+def run_batch(
+    folder: str | Path,
+    outdir: str | Path,
+    options: BatchOptions,
+    progress_for: Callable[[int], BatchProgress],
+    note: Callable[[str], None] = lambda text: None,
+) -> BatchReport:
+    """Solve every school in `folder` into `outdir`; the summary is written by the caller."""
+    schools = find_schools(folder)
+    out = _usable_outdir(outdir)
+    names = rota_names(schools)
+    started = time.perf_counter()
+    ray_started = False
+    ray: Any = None
+    try:
+        if options.ray is not None:
+            ray, ray_started = start_ray(options.ray)
+            largest = _largest_ray_node(ray)
+            workers = options.workers or max(1, min(DEFAULT_WORKERS, largest))
+            if largest and workers > largest:
+                raise InputError(
+                    [Problem("--workers", "", f"{workers} workers a school, but the largest "
+                             f"Ray node has {largest} CPUs; use --workers {largest} or fewer")]
+                )  # fmt: skip
+            jobs = options.jobs or 0
+            executor = f"ray ({options.ray})"
+            plural = "s" if workers != 1 else ""
+            note(f"{len(schools)} schools from {folder} on Ray ({_ray_cpus(ray):g} CPUs): "
+                 f"{workers} CP-SAT worker{plural} a school")  # fmt: skip
+        else:
+            cores = available_cores()
+            jobs, workers = plan_local(len(schools), cores, options.jobs, options.workers)
+            executor = "local"
+            plural = "s" if workers != 1 else ""
+            note(f"{len(schools)} schools from {folder}: {jobs} at a time × "
+                 f"{workers} CP-SAT worker{plural} ({cores} cores)")  # fmt: skip
+            if jobs * workers > cores:
+                note(f"warning: {jobs} jobs × {workers} workers is more than the {cores} cores")
+        tasks = [
+            SchoolTask(path=str(p), rota_name=names[p], output=str(out / names[p]),
+                       time_limit=options.time_limit, seed=options.seed, workers=workers)
+            for p in schools
+        ]  # fmt: skip
+        with progress_for(len(tasks)) as progress:
+            if options.ray is not None:
+                results, interrupted = run_ray(tasks, options.ray, progress, options.jobs)
+            else:
+                results, interrupted = run_local(tasks, jobs, progress)
+    finally:
+        if ray_started and ray is not None:
+            ray.shutdown()
+    return BatchReport(
+        folder=str(folder), outdir=str(out), results=sort_worst_first(results),
+        executor=executor, jobs=jobs, workers=workers,
+        seconds=round(time.perf_counter() - started, 1), interrupted=interrupted,
+    )  # fmt: skip
+
+
+def _usable_outdir(outdir: str | Path) -> Path:
+    out = Path(outdir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(
+            [Problem(str(outdir), "", "not a folder: -o names the folder for the rotas")]
+        ) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError(
+            [Problem(str(outdir), "", f"cannot make the output folder: {reason}")]
+        ) from None
+    return out
+
+
+def sort_worst_first(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Failed first, then by EHC hours short, then by shortfalls; then by file name."""
+
+    def key(row: dict[str, Any]) -> tuple[int, float, int, str]:
+        rank = 0 if row["status"] in PROBLEM_STATUSES else 1
+        return (rank, -float(row.get("ehc_hours_short") or 0), -int(row.get("shortfalls") or 0),
+                str(row["file"]))  # fmt: skip
+
+    return sorted(results, key=key)
+
+
+# --- the summary ----------------------------------------------------------------------
+
+
+def trust_totals(report: BatchReport) -> dict[str, Any]:
+    rows = report.results
+    solved = [r for r in rows if r["status"] not in PROBLEM_STATUSES]
+
+    def total(key: str) -> float:
+        return round(sum(float(r.get(key) or 0) for r in solved), 2)
+
+    return {
+        "folder": report.folder,
+        "schools": len(rows),
+        "solved": len(solved),
+        "failed": len(rows) - len(solved),
+        "cost_weekly": total("cost_weekly"),
+        "cost_annual": total("cost_annual"),
+        "ehc_hours_required": total("ehc_hours_required"),
+        "ehc_hours_met": total("ehc_hours_met"),
+        "ehc_hours_short": total("ehc_hours_short"),
+        "shortfalls": int(total("shortfalls")),
+        "executor": report.executor,
+        "jobs": report.jobs or None,
+        "workers": report.workers,
+        "seconds": report.seconds,
+        "interrupted": report.interrupted,
+    }
+
+
+def summary_rows(report: BatchReport) -> list[dict[str, Any]]:
+    keys = [key for key, *_ in COLUMNS]
+    rows = []
+    for result in report.results:
+        row = {key: result.get(key) for key in keys}
+        row["shortfalls_by_kind"] = result.get("shortfalls_by_kind") or {}
+        rows.append(row)
+    return rows
+
+
+def write_summary(report: BatchReport) -> tuple[Path, Path]:
+    """OUTDIR/trust-summary.yaml and .xlsx, written atomically; returns their paths."""
+    out = Path(report.outdir)
+    yaml_path = out / f"{SUMMARY_NAME}.yaml"
+    xlsx_path = out / f"{SUMMARY_NAME}.xlsx"
+    document = {"trust": trust_totals(report), "schools": summary_rows(report)}
+    text = dump_yaml(document)
+    _write_text(yaml_path, text)
+    write_atomic(xlsx_path, lambda handle: _write_workbook(report, handle))
+    return yaml_path, xlsx_path
+
+
+def _write_workbook(report: BatchReport, handle: IO[bytes]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    red = PatternFill("solid", fgColor="F8D7DA")
+    amber = PatternFill("solid", fgColor="FFF3CD")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Schools"
+    for col, (_, heading, _, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=col)
+        _set(cell, heading)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    for r, row in enumerate(summary_rows(report), start=2):
+        fill = (
+            red if row["status"] in PROBLEM_STATUSES else amber if row["ehc_hours_short"] else None
+        )
+        for col, (key, _, number_format, _) in enumerate(COLUMNS, start=1):
+            cell = sheet.cell(row=r, column=col)
+            _set(cell, row.get(key))
+            if number_format:
+                cell.number_format = number_format
+            if fill is not None:
+                cell.fill = fill
+            if key == "error":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = sheet.dimensions
+    totals = book.create_sheet("Trust")
+    totals.column_dimensions["A"].width = 24
+    totals.column_dimensions["B"].width = 40
+    for r, (key, value) in enumerate(trust_totals(report).items(), start=1):
+        _set(totals.cell(row=r, column=1), TOTAL_LABELS.get(key, key))
+        _set(totals.cell(row=r, column=2), value)
+    book.save(handle)
+
+
+def _set(cell: Any, value: Any) -> None:
+    """A cell's value; text is always text (never a formula) and cleaned for Excel."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32000]
+        cell.data_type = "s"
+    elif isinstance(value, bool) or value is None or isinstance(value, int | float):
+        cell.value = value
+    else:
+        cell.value = str(value)
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def run_command(
+    folder: Path,
+    outdir: Path,
+    options: BatchOptions,
+    *,
+    quiet: bool,
+    out: Console,
+    err: Console,
+) -> int:
+    """`tasched batch`: run, write the summary, report; returns the exit code."""
+
+    def progress_for(total: int) -> BatchProgress:
+        return BatchProgress(err, total, quiet=quiet)
+
+    def note(text: str) -> None:
+        if not quiet:
+            err.print(escape(text))
+
+    try:
+        report = run_batch(folder, outdir, options, progress_for, note)
+        yaml_path, xlsx_path = write_summary(report)
+    except InputError as error:
+        for problem in error.problems:
+            err.print(escape(str(problem)))
+        return EXIT_UNUSABLE
+    failed = report.failed
+    if failed:
+        noun = "school" if len(failed) == 1 else "schools"
+        err.print(f"[red]✗[/] {len(failed)} {noun} of {len(report.results)} without a rota:")
+        for row in failed:
+            err.print(f"  [bold]{escape(row['file'])}[/]: {row['status']}")
+            for line in str(row.get("error") or "").splitlines():
+                err.print(f"    {escape(line)}")
+    if report.interrupted:
+        err.print("interrupted: the summary lists the schools solved so far")
+    if not quiet:
+        solved = len(report.results) - len(failed)
+        out.print(
+            f"[green]✓[/] {solved} of {len(report.results)} schools solved "
+            f"in {report.seconds:g} s; wrote {escape(str(xlsx_path))} and "
+            f"{escape(yaml_path.name)}, rotas in {escape(report.outdir)}"
+        )
+    return report.exit_code
