@@ -126,6 +126,15 @@ def validate(
         noun = "problem" if count == 1 else "problems"
         err().print(f"[red]✗[/] {_escape(str(school))}: {count} {noun}")
         raise typer.Exit(EXIT_INPUT) from None
+    from tasched.run import findings_for
+
+    findings = findings_for(data)
+    for finding in findings:
+        colour = "red" if finding.severity == "error" else "yellow"
+        err().print(f"[{colour}]{finding.severity}:[/] {_escape(finding.task)}: {_escape(finding.message)}")
+    if any(f.severity == "error" for f in findings):
+        err().print(f"[red]✗[/] {_escape(str(school))}: no rota can keep these rules; fix the input first")
+        raise typer.Exit(EXIT_INPUT)
     with_plans = sum(1 for p in data.pupils if p.ehcp is not None)
     out().print(
         f"[green]✓[/] {_escape(str(school))} is valid: {len(data.staff)} staff, "
@@ -496,6 +505,41 @@ def convert(
 
     convert_school(source, output, overwrite=force)
     out().print(f"[green]✓[/] wrote {_escape(str(output))}")
+
+
+# --- explain ----------------------------------------------------------------------------
+
+
+@app.command()
+def explain(
+    school: Annotated[Path, typer.Argument(help="The school file.", show_default=False)],
+    rota: Annotated[Path, typer.Argument(help="A rota written by `tasched solve`.", show_default=False)],
+    pupil: Annotated[str | None, typer.Option("--pupil", help="A pupil's id, e.g. P014.")] = None,
+    staff: Annotated[str | None, typer.Option("--staff", help="An adult's id, e.g. TA03.")] = None,
+    class_id: Annotated[str | None, typer.Option("--class", help="A class's id, e.g. Y3A.")] = None,
+) -> None:
+    """Show a pupil's, an adult's or a class's week: each demand, what was
+    delivered, by whom, and why anything is missing."""
+    from tasched.compile import compile_problem
+    from tasched.explain import explain_week
+    from tasched.rota_io import read_rota
+
+    if not (pupil or staff or class_id):
+        raise InputError([Problem("", "", "say whose week to explain: --pupil ID, --staff ID or --class ID")])
+    data = tasched.load(str(school))
+    problem = compile_problem(data)
+    missing = []
+    if pupil is not None and pupil not in problem.pupil_index:
+        missing.append(Problem("--pupil", "", f"no pupil {pupil!r} in {school}"))
+    if staff is not None and staff not in problem.adult_index:
+        missing.append(Problem("--staff", "", f"no adult {staff!r} in {school}"))
+    if class_id is not None and class_id not in problem.class_slots:
+        missing.append(Problem("--class", "", f"no class {class_id!r} in {school}"))
+    if missing:
+        raise InputError(missing)
+    console = out()
+    for renderable in explain_week(problem, read_rota(rota), pupil=pupil, staff=staff, class_id=class_id):
+        console.print(renderable)
 
 
 # --- entry point ------------------------------------------------------------------------

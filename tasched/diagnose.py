@@ -32,6 +32,11 @@ def diagnose(prob: Problem) -> list[Finding]:
     return findings
 
 
+def _hours(minutes: float) -> str:
+    """Minutes as hours for a message: 280 -> '4.67', 240 -> '4'."""
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+
+
 def _skills_text(skills: frozenset[str]) -> str:
     return " and ".join(sorted(skills))
 
@@ -49,9 +54,9 @@ def _ehcp_plans(prob: Problem) -> list[Finding]:
         if plan is None or plan.required_minutes == 0:
             continue
         task = f"pupil:{pupil.id}"
-        hours = plan.required_minutes / 60
+        hours = _hours(plan.required_minutes)
         if not plan.slots:
-            out.append(Finding("error", task, f"needs {hours:g} h but there is no slot where support may be "
+            out.append(Finding("error", task, f"needs {hours} h but there is no slot where support may be "
                                               "given (check ehcp.when, ehcp.subjects and the pupil's classes)"))  # fmt: skip
             continue
         eligible = {a for t in plan.slots for a in plan.candidates[t]}
@@ -69,12 +74,12 @@ def _ehcp_plans(prob: Problem) -> list[Finding]:
         possible = sum(prob.slots[t].minutes for t in plan.slots if len(plan.candidates[t]) >= plan.adults)
         by_share = len(eligible) * plan.max_share_minutes
         if possible < plan.required_minutes:
-            out.append(Finding("warning", task, f"needs {hours:g} h but only {possible / 60:g} h of its "
+            out.append(Finding("warning", task, f"needs {hours} h but only {_hours(possible)} h of its "
                                                 "support slots have an eligible adult at work"))  # fmt: skip
         elif by_share < plan.required_minutes:
-            out.append(Finding("warning", task, f"needs {hours:g} h but rotation.max_share lets each of the "
+            out.append(Finding("warning", task, f"needs {hours} h but rotation.max_share lets each of the "
                                                 f"{len(eligible)} eligible adults ({_who(prob, eligible)}) give "
-                                                f"{plan.max_share_minutes / 60:g} h: {by_share / 60:g} h at most"))  # fmt: skip
+                                                f"{_hours(plan.max_share_minutes)} h: {_hours(by_share)} h at most"))  # fmt: skip
     return out
 
 
@@ -162,10 +167,10 @@ def _skills_time(prob: Problem) -> list[Finding]:
         supply = sum(a.cap_minutes for a in prob.adults if skill in a.skills)
         if supply < minutes:
             holders = {a.index for a in prob.adults if skill in a.skills}
-            out.append(Finding("warning", f"skill:{skill}", f"plans and interventions need {minutes / 60:g} h of "
+            out.append(Finding("warning", f"skill:{skill}", f"plans and interventions need {_hours(minutes)} h of "
                                                             f"adults with {skill}, but those adults "
                                                             f"({_who(prob, holders)}) are contracted for "
-                                                            f"{supply / 60:g} h"))  # fmt: skip
+                                                            f"{_hours(supply)} h"))  # fmt: skip
     return out
 
 
