@@ -351,18 +351,27 @@ def run_local(
 ) -> tuple[list[dict[str, Any]], bool]:
     """Solve the tasks in `jobs` spawned processes; (results, interrupted).
 
-    A process that dies (e.g. killed for memory) breaks the pool: the schools it
-    took down are solved again one at a time, each in a fresh process, so only
-    the culprit is reported failed.
+    At most `jobs` schools are handed to the pool at once, so none is queued
+    behind a Ctrl-C. A process that dies (e.g. killed for memory) breaks the
+    pool: the schools it took down are solved again one at a time, each in a
+    fresh process, so only the culprit is reported failed; the rest go on.
     """
     results: dict[str, dict[str, Any]] = {}
-    interrupted = _run_pool(tasks, jobs, progress, solve, results, final=False)
-    retry = [t for t in tasks if t.path not in results]
-    for task in retry:
-        if interrupted:
-            break
-        interrupted = _run_pool([task], 1, progress, solve, results, final=True)
-    return [results[t.path] for t in tasks if t.path in results], interrupted
+    remaining = list(tasks)
+    interrupted = False
+    while remaining and not interrupted:
+        suspects, interrupted = _run_pool(remaining, jobs, progress, solve, results, final=False)
+        for task in suspects:
+            if interrupted:
+                break
+            _, interrupted = _run_pool([task], 1, progress, solve, results, final=True)
+        remaining = [t for t in tasks if t.path not in results]
+    for task in remaining:
+        results[task.path] = _not_run(task)
+    return [results[t.path] for t in tasks], interrupted
+
+
+INTERRUPT_GRACE = 15.0  # seconds for interrupted solves to hand back their best rota
 
 
 def _run_pool(
@@ -373,42 +382,61 @@ def _run_pool(
     results: dict[str, dict[str, Any]],
     *,
     final: bool,
-) -> bool:
+) -> tuple[list[SchoolTask], bool]:
+    """One pool; (schools in flight when it broke, interrupted)."""
     context = multiprocessing.get_context("spawn")
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-    futures = {pool.submit(solve, task): task for task in tasks}
-    pending = set(futures)
+    queue = list(tasks)
+    in_flight: dict[cf.Future[dict[str, Any]], SchoolTask] = {}
+    suspects: list[SchoolTask] = []
+
+    def record(task: SchoolTask, result: dict[str, Any]) -> None:
+        results[task.path] = result
+        progress.finished(result)
+
     try:
-        progress.set_running(min(jobs, len(pending)))
-        while pending:
-            done, pending = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
+        while queue or in_flight:
+            while queue and not suspects and len(in_flight) < jobs:
+                task = queue.pop(0)
+                in_flight[pool.submit(solve, task)] = task
+            progress.set_running(len(in_flight))
+            done, _ = cf.wait(in_flight, timeout=0.5, return_when=cf.FIRST_COMPLETED)
             for future in done:
-                task = futures[future]
+                task = in_flight.pop(future)
                 try:
-                    result = future.result()
+                    record(task, future.result())
                 except cf.process.BrokenProcessPool:
-                    if not final:
-                        continue  # solved again on its own
-                    result = _failed(task, "the solver process died (out of memory?)")
+                    if final:
+                        record(task, _failed(task, "the solver process died (out of memory?)"))
+                    else:
+                        suspects.append(task)
                 except Exception as error:
-                    result = _failed(task, f"internal error: {type(error).__name__}: {error}")
-                results[task.path] = result
-                progress.finished(result)
-            progress.set_running(min(jobs, len(pending)))
+                    record(task, _failed(task, f"internal error: {type(error).__name__}: {error}"))
+            if suspects and not in_flight:
+                break
     except KeyboardInterrupt:
-        # The workers had the Ctrl-C too: their solves stop and keep their best rota.
-        pool.shutdown(wait=True, cancel_futures=True)
-        for future, task in futures.items():
-            if task.path in results:
-                continue
-            if future.done() and not future.cancelled() and future.exception() is None:
-                results[task.path] = future.result()
-            else:
-                results[task.path] = _not_run(task)
-        return True
+        # A Ctrl-C reaches the workers too: their solves stop and return their best rota.
+        done, _ = cf.wait(in_flight, timeout=INTERRUPT_GRACE)
+        _end_workers(pool)
+        for future, task in in_flight.items():
+            ok = future in done and future.exception() is None
+            record(task, future.result() if ok else _not_run(task))
+        return [], True
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return False
+    return suspects, False
+
+
+def _end_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Stop the pool's processes still running (ProcessPoolExecutor has no public way in 3.11)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(2)
+        if process.is_alive():
+            process.kill()
 
 
 def run_ray(
@@ -452,7 +480,7 @@ def run_ray(
             submit()
     except KeyboardInterrupt:
         for ref in in_flight:
-            ray.cancel(ref)
+            ray.cancel(ref, force=True)  # a solve does not stop for Python's KeyboardInterrupt
         for task in tasks:
             results.setdefault(task.path, _not_run(task))
         return [results[t.path] for t in tasks], True

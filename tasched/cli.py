@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -542,12 +543,168 @@ def explain(
         console.print(renderable)
 
 
+# --- suggest, whatif, staff-min (tasched.suggest, tasched.whatif, tasched.staffmin) ----
+
+
+@app.command()
+def suggest(
+    school: Annotated[Path, typer.Argument(help="The school file.", show_default=False)],
+    rota: Annotated[Path, typer.Argument(help="The week's rota (.yaml).", show_default=False)],
+    absent: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--absent", help='Who is off and when, e.g. "TA05:Tue" or "TA05:Tue P3" (repeatable).'
+        ),
+    ] = None,
+    task: Annotated[
+        str | None, typer.Option("--task", help="A task to staff, e.g. pupil:P014 (with --at).")
+    ] = None,
+    at: Annotated[str | None, typer.Option("--at", help='When, e.g. "Tue P3".')] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Candidates shown per task.")] = 5,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list the adults ruled out, and why.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,
+) -> None:
+    """Who can cover? A ranked list of adults for each task an absence leaves.
+
+    Free adults with the skills first, then those who would drop a lower-priority
+    task (named), then by contracted time left; rotation, breaks, max_duties and
+    contracts are respected. Nothing is solved: the answer takes well under a second.
+    """
+    from tasched.suggest import render, suggest_file
+
+    result = suggest_file(school, rota, absent=absent or [], task=task, at=at,
+                          top=None if show_all or as_json else top)  # fmt: skip
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    render(result, out(), show_all=show_all)
+
+
+@app.command()
+def whatif(
+    school: Annotated[Path, typer.Argument(help="The school file.", show_default=False)],
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="Adults to take out, e.g. TA03,TA07.")
+    ] = None,
+    hours: Annotated[
+        list[str] | None, typer.Option("--hours", help="New contracted hours, e.g. TA05=20.")
+    ] = None,
+    absent: Annotated[
+        list[str] | None, typer.Option("--absent", help='Absences too, e.g. "TA01:Mon".')
+    ] = None,
+    scenarios: Annotated[
+        Path | None,
+        typer.Option("--scenarios", help="A YAML file of named scenarios, compared together."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the comparison (.yaml or .xlsx)."),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds per solve (default: rules).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: rules).")] = None,
+    workers: Annotated[int | None, typer.Option(help="CP-SAT workers (default: rules).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
+) -> None:
+    """Compare the current staffing with what-if scenarios, side by side.
+
+    Each scenario is solved with the same seed and time limit as the base: annual
+    cost and saving, EHC hours lost per pupil, intervention sessions, class
+    support, duties, medical cover and rotation, and a plain-language summary.
+    """
+    from tasched.whatif import render, whatif_file
+
+    console = err()
+    result = whatif_file(
+        school, remove=remove or [], hours=hours or [], absent=absent or [],
+        scenarios_path=scenarios, output=output, time_limit=time_limit, seed=seed,
+        workers=workers, log=None if quiet else (lambda text: console.print(_escape(text))),
+    )  # fmt: skip
+    if quiet:
+        for outcome in result.scenarios[1:]:
+            out().print(_escape(outcome.summary))
+    else:
+        render(result, out())
+    if output is not None and not quiet:
+        console.print(f"wrote {_escape(str(output))}")
+
+
+@app.command("staff-min")
+def staff_min(
+    school: Annotated[Path, typer.Argument(help="The school file.", show_default=False)],
+    keep_interventions: Annotated[
+        bool,
+        typer.Option("--keep-interventions", help="Every intervention's sessions must run too."),
+    ] = False,
+    allow_reduced_hours: Annotated[
+        float | None,
+        typer.Option(
+            "--allow-reduced-hours",
+            metavar="STEP",
+            help="Also consider contracts cut in steps of STEP hours (e.g. 2.5).",
+        ),
+    ] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="auto | exact (CP-SAT) | greedy (heuristic).")
+    ] = "auto",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the answer and frontier (.yaml).")
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="The frontier as a PNG (default: SCHOOL-frontier.png)."),
+    ] = None,
+    no_plot: Annotated[bool, typer.Option("--no-plot", help="Write no PNG.")] = False,
+    rota: Annotated[
+        Path | None,
+        typer.Option("--rota", help="Also solve and write the full rota on the chosen staff."),
+    ] = None,
+    points: Annotated[
+        int, typer.Option("--points", min=1, help="Frontier points, the answer included.")
+    ] = 6,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Seconds per CP-SAT solve.")
+    ] = 30,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: rules).")] = None,
+    workers: Annotated[int | None, typer.Option(help="CP-SAT workers (default: rules).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+) -> None:
+    """The cheapest set of the current adults that still meets every EHC plan, the
+    medical cover and the duties, and the frontier of cost against EHC hours.
+
+    The answer's statutory rota is judged by the independent verifier. Exit codes:
+    0 answer found, 2 invalid input, 3 no answer within the time limit.
+    """
+    from tasched.staffmin import render, staff_min_file
+
+    if method not in ("auto", "exact", "greedy"):
+        raise InputError([Problem("--method", "", "choose auto, exact or greedy")])
+    console = err()
+    png = None if no_plot else (plot or Path(f"{school.stem}-frontier.png"))
+    result = staff_min_file(
+        school, output=output, plot=png, rota=rota,
+        log=None if quiet else (lambda text: console.print(_escape(text))),
+        keep_interventions=keep_interventions, reduced_hours_step=allow_reduced_hours,
+        method=method, time_limit=time_limit, seed=seed, workers=workers, frontier_points=points,
+    )  # fmt: skip
+    render(result, out())
+    for path in (output, png if result.frontier else None, rota):
+        if path is not None:
+            console.print(f"wrote {_escape(str(path))}")
+    if not result.kept and not result.verified:
+        raise typer.Exit(EXIT_NO_ROTA)
+
+
 # --- entry point ------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; never lets a traceback reach a user unless asked for."""
     debug = os.environ.get("TASCHED_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+    restore = _sigterm_as_ctrl_c()
     try:
         app(args=argv, prog_name="tasched")
     except SystemExit:
@@ -567,3 +724,23 @@ def main(argv: list[str] | None = None) -> None:
             "please report it (run again with --debug for the details)"
         )
         sys.exit(EXIT_INTERNAL)
+    finally:
+        restore()
+
+
+def _sigterm_as_ctrl_c() -> Callable[[], object]:
+    """Treat SIGTERM (`kill`, a service stopping) as Ctrl-C: exit 130, never a half-written file.
+
+    Returns a function that puts the previous handler back.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    return lambda: signal.signal(signal.SIGTERM, previous)

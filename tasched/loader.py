@@ -343,6 +343,12 @@ _MAGIC = (
 
 
 def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(
+            name,
+            "the file is UTF-16 text; save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)",
+            1,
+        )
     for magic, what in _MAGIC:
         if raw.startswith(magic):
             raise _fail(name, f"this is {what}, not a YAML text file", 1)
@@ -353,17 +359,12 @@ def _decode(raw: bytes, name: str) -> str:
             "the file is UTF-16 text; save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)",
             1,
         )
-    if 0 in head:
+    control = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    if control >= 2 and control > len(head) // 100:
         raise _fail(
             name,
             "this is a binary file, not YAML text; a school file is YAML (.yaml) or an Excel "
             "workbook (.xlsx)",
-            1,
-        )
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _fail(
-            name,
-            "the file is UTF-16 text; save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)",
             1,
         )
     try:

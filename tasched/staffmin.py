@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
@@ -43,12 +43,18 @@ from tasched.model import SchoolData, Weights
 from tasched.rota_io import dump_yaml, write_atomic
 from tasched.solution import Rota
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 __all__ = [
     "FrontierPoint",
     "StaffMin",
     "annual_pay",
     "plot_frontier",
+    "render",
     "staff_min",
+    "staff_min_file",
+    "staffing_rota",
     "statutory_school",
     "write_result",
 ]
@@ -787,3 +793,100 @@ def plot_frontier(result: StaffMin, path: str | Path, cost_now: float | None = N
         write_atomic(path, write)
     finally:
         plt.close(fig)
+
+
+def staffing_rota(data: SchoolData, result: StaffMin, **settings: Any) -> Rota:
+    """The full week's rota (class support and all) on the chosen staff, for a look at it."""
+    from tasched.solver import solve
+
+    return solve(subset(data, result.kept, result.hours), **settings)
+
+
+def staff_min_file(
+    school_path: str | Path,
+    *,
+    output: str | Path | None = None,
+    plot: str | Path | None = None,
+    rota: str | Path | None = None,
+    log: Callable[[str], None] | None = None,
+    **options: Any,
+) -> StaffMin:
+    """The command's job: load, search, then write the answer, the plot and the rota."""
+    from tasched.loader import load_school
+    from tasched.rota_io import refuse_overwriting_input, write_rota
+
+    for path in (output, plot, rota):
+        if path is not None:
+            refuse_overwriting_input(path, school_path)
+    data = load_school(school_path)
+    result = staff_min(data, log=log, **options)
+    if output is not None:
+        write_result(result, output)
+    if plot is not None:
+        plot_frontier(result, plot)
+    if rota is not None and result.kept:
+        settings = {k: options[k] for k in ("time_limit", "seed", "workers") if k in options}
+        full = staffing_rota(data, result, **settings)
+        write_rota(full.to_dict(), rota)
+        short = _shortfalls(full, options.get("keep_interventions", False))
+        if any(v > result.targets.get(t, 0.0) + 0.011 for t, v in short.items()):
+            result.notes.append(
+                f"the full rota written to {rota} falls short of the statutory demands within "
+                "the time limit (the proof rota meets them); give it a longer --time-limit"
+            )
+    return result
+
+
+def render(result: StaffMin, console: Console) -> None:
+    """The answer in a sentence, then the frontier as a table."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    proven = "the cheapest" if result.status == "optimal" else "the cheapest found"
+    removed = ", ".join(result.removed) or "nobody"
+    cut = ", ".join(f"{k} to {v:g} h" for k, v in result.hours.items())
+    console.print(
+        escape(
+            f"{proven.capitalize()} staffing that meets every EHC plan, the medical cover and "
+            f"the duties keeps {len(result.kept)} of {len(result.kept) + len(result.removed)} "
+            f"adults (removes {removed}{'; cuts ' + cut if cut else ''}): "
+            f"£{result.cost_after:,.0f} a year instead of £{result.cost_now:,.0f}, "
+            f"saving £{result.saving:,.0f}."
+        )
+    )
+    check = "[green]verified[/]" if result.verified else "[red]NOT verified[/]"
+    console.print(
+        f"Its statutory rota is {check} by the independent checker ({result.method}, "
+        f"{result.status}, {result.seconds:.0f} s)."
+    )
+    if result.bound is not None:
+        console.print(f"No staffing can cost less than £{result.bound:,.0f} a year (proven bound).")
+    for note in result.notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
+    if not result.frontier:
+        return
+    table = Table(title="cost against EHC hours delivered", title_justify="left")
+    for name, justify in (
+        ("adults", "right"),
+        ("annual pay £", "right"),
+        ("saving £", "right"),
+        ("EHC h/week", "right"),
+        ("pupils short", "left"),
+        ("medical slots missed", "right"),
+        ("duty slots unfilled", "right"),
+        ("removed", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for p in result.frontier:
+        short = ", ".join(f"{k} −{v:g} h" for k, v in p.pupils_short.items()) or "-"
+        table.add_row(
+            str(len(p.kept)),
+            f"{p.annual_cost:,.0f}",
+            f"{result.cost_now - p.annual_cost:,.0f}",
+            f"{p.ehc_delivered:g} / {p.ehc_required:g}",
+            escape(short),
+            str(p.medical_uncovered),
+            str(p.duties_unfilled),
+            escape(", ".join(p.removed)),
+        )
+    console.print(table)

@@ -26,7 +26,8 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tasched.compile import Problem as Compiled
 from tasched.compile import compile_problem
@@ -34,7 +35,18 @@ from tasched.errors import InputError, Problem
 from tasched.model import Priority, SchoolData
 from tasched.when import WhenError, nearest, parse_when
 
-__all__ = ["Candidate", "Cover", "Suggestions", "parse_absence", "suggest"]
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = [
+    "Candidate",
+    "Cover",
+    "Suggestions",
+    "parse_absence",
+    "render",
+    "suggest",
+    "suggest_file",
+]
 
 Row = dict[str, Any]
 
@@ -45,13 +57,15 @@ PRIORITY_VALUE = {
     "intervention": {Priority.high: 150, Priority.normal: 100, Priority.low: 75},
     "class": {Priority.high: 40, Priority.normal: 20, Priority.low: 10},
 }
+MEDICAL_VALUE = 500  # a class row where no support applies is medical cover
 JOIN_VALUE = 0.5  # joining a pooled group: no drop, but the group grows
+SWAP_VALUE = 0.75  # handing one's own task to a free adult: nothing lost, two changes
 
 
 @dataclass
 class Candidate:
     staff: str
-    action: str  # "free" | "joins" | "drops"
+    action: str  # "free" | "joins" | "swap" | "drops"
     drops: str | None = None  # the task given up, e.g. "class:Y1"
     drop_value: float = 0.0
     changes: int = 1  # rota rows changed
@@ -61,6 +75,8 @@ class Candidate:
     medical_lost: list[str] = field(default_factory=list)  # pupils left without medical cover
     warnings: list[str] = field(default_factory=list)
     familiar: bool = False
+    swap_with: str | None = None  # a swap: who takes this adult's own task
+    swap_rows: list[Row] = field(default_factory=list)  # the rows the swap partner takes
 
     def key(self) -> tuple[Any, ...]:
         return (
@@ -78,13 +94,15 @@ class Candidate:
             head = "free"
         elif self.action == "joins":
             head = f"joins the group ({self.drops})"
+        elif self.action == "swap":
+            head = f"hands {self.drops} to {self.swap_with}"
         else:
             head = f"drops {self.drops}"
         parts = [head]
         if self.overtime_minutes:
             parts.append(f"{self.overtime_minutes} min overtime")
         else:
-            parts.append(f"{self.room_minutes / 60:g} h of contract left")
+            parts.append(f"{_hm(self.room_minutes)} of contract left")
         if self.familiar:
             parts.append("already works with them this week")
         parts += [f"medical cover lost: {p}" for p in self.medical_lost]
@@ -96,7 +114,10 @@ class Candidate:
             "rank": rank,
             "staff": self.staff,
             "action": self.action,
-            "drops": self.drops,
+            "drops": self.drops if self.action == "drops" else None,
+            "hands_over": (
+                {"task": self.drops, "to": self.swap_with} if self.action == "swap" else None
+            ),
             "changes": self.changes,
             "contract_minutes_after": self.used_minutes,
             "contract_minutes_left": self.room_minutes,
@@ -148,6 +169,15 @@ class Suggestions:
         }
 
 
+def _hm(minutes: int) -> str:
+    """`530` -> `8 h 50 min`; `360` -> `6 h`."""
+    sign = "-" if minutes < 0 else ""
+    hours, rest = divmod(abs(minutes), 60)
+    if not rest:
+        return f"{sign}{hours} h"
+    return f"{sign}{hours} h {rest} min" if hours else f"{sign}{rest} min"
+
+
 def parse_absence(text: str, prob: Compiled) -> tuple[int, set[int]]:
     """`"TA05:Tue P3"` -> (adult index, week slots); `"TA05"` alone is the whole week."""
     staff, _, when = text.partition(":")
@@ -177,39 +207,70 @@ def _slots(prob: Compiled, when: str, where: str) -> set[int]:
 
 
 class _State:
-    """The rota's rows indexed by adult and slot, with the facts each check needs."""
+    """The rota's rows indexed by adult and slot, with the facts each check needs.
+
+    Indexes are kept up to date on every change, so judging one candidate costs
+    only the slots and pupils it touches.
+    """
 
     def __init__(self, prob: Compiled, rows: Iterable[Row]) -> None:
         self.prob = prob
         self.slot_of = {(s.day_id, s.slot_id): s.index for s in prob.slots}
-        self.at: dict[tuple[str, int], list[Row]] = defaultdict(list)
-        for row in rows:
-            t = self.slot_of.get((str(row.get("day")), str(row.get("slot"))))
-            if t is not None:
-                self.at[str(row["staff"]), t].append(row)
         self.extra_duties = {d.id for d in prob.duties if d.paid_extra}
         self.ivs = {iv.id: iv for iv in prob.interventions}
         self.duties = {d.id: d for d in prob.duties}
         self.pupils = {p.id: p for p in prob.pupils}
-        self._rebuild()
-
-    def _rebuild(self) -> None:
+        self.medical_at: dict[int, list[str]] = defaultdict(list)
+        for pupil in prob.pupils:
+            if pupil.medical is not None:
+                for t in pupil.medical.slots:
+                    self.medical_at[t].append(pupil.id)
+        self.at: dict[tuple[str, int], list[Row]] = {}
         self.slots_of: dict[str, set[int]] = defaultdict(set)
-        for (a, t), rows in self.at.items():
-            if rows:
-                self.slots_of[a].add(t)
+        self.by_slot: dict[int, set[str]] = defaultdict(set)
+        self.contact: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        grouped: dict[tuple[str, int], list[Row]] = defaultdict(list)
+        for row in rows:
+            where = self.slot_of.get((str(row.get("day")), str(row.get("slot"))))
+            if where is not None:
+                grouped[str(row["staff"]), where].append(row)
+        for (adult, slot), found in grouped.items():
+            self.put(adult, slot, found)
+
+    def _contact_pupils(self, rows: list[Row]) -> list[str]:
+        out = []
+        for r in rows:
+            kind, _, target = str(r["task"]).partition(":")
+            if kind == "pupil":
+                out.append(target)
+            elif kind == "intervention" and target in self.ivs and self.ivs[target].counts_for_ehcp:
+                out.extend(str(p) for p in r.get("pupils") or [])
+        return out
 
     def rows(self, adult: str, t: int) -> list[Row]:
         return self.at.get((adult, t), [])
 
     def remove(self, adult: str, t: int) -> list[Row]:
         rows = self.at.pop((adult, t), [])
-        self._rebuild()
+        if rows:
+            self.slots_of[adult].discard(t)
+            self.by_slot[t].discard(adult)
+            for pupil in self._contact_pupils(rows):
+                self.contact[pupil][adult] -= 1
+                if self.contact[pupil][adult] <= 0:
+                    del self.contact[pupil][adult]
         return rows
 
     def put(self, adult: str, t: int, rows: list[Row]) -> None:
-        self.at[adult, t] = [{**r, "staff": adult} for r in rows]
-        self._rebuild()
+        self.remove(adult, t)
+        if not rows:
+            return
+        placed = [{**r, "staff": adult} for r in rows]
+        self.at[adult, t] = placed
+        self.slots_of[adult].add(t)
+        self.by_slot[t].add(adult)
+        for pupil in self._contact_pupils(placed):
+            self.contact[pupil][adult] += 1
 
     def counts_for_contract(self, rows: list[Row]) -> bool:
         return bool(rows) and not all(
@@ -247,28 +308,27 @@ class _State:
         return out
 
     def adults_with(self, pupil: str) -> set[str]:
-        return {a for a in self.slots_of if self.contact_slots(a, pupil)}
+        return set(self.contact.get(pupil, {}))
 
     def rows_at(self, t: int) -> list[Row]:
-        return [r for (_, s), rows in self.at.items() if s == t for r in rows]
+        return [r for adult in self.by_slot.get(t, ()) for r in self.at.get((adult, t), [])]
 
     def medical_uncovered(self, t: int) -> set[str]:
         """Pupils whose medical need at t has no adult near (docs/rules.md, medical cover)."""
-        prob = self.prob
+        if not self.medical_at.get(t):
+            return set()
         rows = self.rows_at(t)
-        skills_of = {a.id: a.skills for a in prob.adults}
+        skills_of = {a.id: a.skills for a in self.prob.adults}
         out = set()
-        for pupil in prob.pupils:
-            need = pupil.medical
-            if need is None or t not in need.slots:
-                continue
+        for pid in self.medical_at[t]:
+            pupil = self.pupils[pid]
+            assert pupil.medical is not None
+            need = pupil.medical.skills
             skilled = [
-                r
-                for r in rows
-                if skills_of.get(str(r["staff"]), frozenset()).issuperset(need.skills)
+                r for r in rows if skills_of.get(str(r["staff"]), frozenset()).issuperset(need)
             ]
-            if not any(self._near(r, pupil.id, pupil.place.get(t), t) for r in skilled):
-                out.add(pupil.id)
+            if not any(self._near(r, pid, pupil.place.get(t), t) for r in skilled):
+                out.add(pid)
         return out
 
     def _near(self, row: Row, pupil: str, place: str | None, t: int) -> bool:
@@ -288,7 +348,7 @@ class _State:
         return False
 
 
-def _task_value(prob: Compiled, task: str) -> float:
+def _task_value(prob: Compiled, task: str, t: int) -> float:
     kind, _, target = task.partition(":")
     if kind == "pupil":
         return PRIORITY_VALUE["pupil"][Priority.normal]
@@ -299,9 +359,19 @@ def _task_value(prob: Compiled, task: str) -> float:
         iv = next((i for i in prob.interventions if i.id == target), None)
         return PRIORITY_VALUE["intervention"][iv.priority if iv else Priority.normal]
     if kind == "class":
-        rows = [s for s in prob.supports if s.class_id == target]
-        return PRIORITY_VALUE["class"][rows[0].priority if rows else Priority.normal]
+        rows = [s for s in prob.supports if s.class_id == target and t in s.slots]
+        if not rows:  # no support wanted then: the row is medical cover (docs/rules.md)
+            return MEDICAL_VALUE
+        return PRIORITY_VALUE["class"][rows[0].priority]
     return 0.0
+
+
+def _medical_cover(prob: Compiled, class_id: str, t: int) -> list[int] | None:
+    """The adults who may give medical cover in a class at t, where no support applies."""
+    for cover in getattr(prob, "medical_covers", []):
+        if cover.class_id == class_id and cover.slot == t:
+            return list(cover.candidates)
+    return None
 
 
 def _group_task(rows: list[Row]) -> str:
@@ -328,7 +398,11 @@ def _judge(state: _State, cover: Cover, adult_index: int) -> Candidate | list[st
     kind = str(cover.rows[0]["task"]).partition(":")[0]
     targets = [str(r["task"]).partition(":")[2] for r in cover.rows]
     # Skills (and the task happening then) as compiled: the candidate lists.
-    if kind == "class":
+    medical = _medical_cover(prob, targets[0], t) if kind == "class" else None
+    if kind == "class" and medical is not None:
+        if adult_index not in medical:
+            reasons.append("lacks the medical skills this cover is for")
+    elif kind == "class":
         ok = any(
             t in s.slots and adult_index in s.candidates[t]
             for s in prob.supports
@@ -378,8 +452,8 @@ def _judge(state: _State, cover: Cover, adult_index: int) -> Candidate | list[st
         if _can_join(state, cover, now, t):
             cand.action, cand.drops, cand.drop_value = "joins", now_task, JOIN_VALUE
         else:
-            value = max(_task_value(prob, str(r["task"])) for r in now)
-            if value >= _task_value(prob, str(cover.rows[0]["task"])):
+            value = max(_task_value(prob, str(r["task"]), t) for r in now)
+            if value >= _task_value(prob, str(cover.rows[0]["task"]), t):
                 return [f"busy with {now_task} (not lower priority)"]
             cand.action, cand.drops, cand.drop_value = "drops", now_task, value
             cand.changes = 1 + len(now)
@@ -536,9 +610,15 @@ def suggest(
     task: str | None = None,
     at: str | None = None,
     top: int | None = None,
+    swaps: bool = True,
     prob: Compiled | None = None,
 ) -> Suggestions:
-    """Ranked cover for each task the absent adults leave, or for `task` at the slots `at`."""
+    """Ranked cover for each task the absent adults leave, or for `task` at the slots `at`.
+
+    With `swaps`, where no adult is free, one busy with a task as important as the
+    cover is still a candidate when a free adult can take their task over (one
+    step, nothing lost).
+    """
     started = time.perf_counter()
     prob = prob or compile_problem(school)
     if not absent and task is None:
@@ -588,11 +668,74 @@ def suggest(
                 cover.candidates.append(verdict)
             else:
                 cover.ruled_out[adult.id] = verdict
+        if swaps and not any(c.action in ("free", "joins") for c in cover.candidates):
+            # Nobody is free: an adult busy with something as important may hand it over.
+            for name in sorted(cover.ruled_out):
+                swap = _swap(state, cover, prob.adult_index[name], absent_here)
+                if swap is not None:
+                    cover.candidates.append(swap)
+                    del cover.ruled_out[name]
         cover.candidates.sort(key=Candidate.key)
         if top is not None:
             cover.candidates = cover.candidates[:top]
     plan = _plan(state, covers, away)
     return Suggestions(covers, plan, time.perf_counter() - started)
+
+
+def _swap(state: _State, cover: Cover, index: int, absent_here: set[int]) -> Candidate | None:
+    """The adult takes the cover and a free adult takes their own task: the best such pair."""
+    prob = state.prob
+    adult = prob.adults[index]
+    t = cover.slot
+    saved = state.rows(adult.id, t)
+    if not saved or any(str(r["task"]) in {str(c["task"]) for c in cover.rows} for r in saved):
+        return None
+    state.remove(adult.id, t)
+    try:
+        verdict = _judge(state, cover, index)
+        if not isinstance(verdict, Candidate) or verdict.action != "free":
+            return None
+        state.put(adult.id, t, cover.rows)
+        own = Cover(
+            t,
+            cover.label,
+            _group_task(saved),
+            [dict(r) for r in saved],
+            adult.id,
+            medical_before=cover.medical_before,
+        )
+        best: Candidate | None = None
+        for other in prob.adults:
+            if other.index in absent_here or other.index == index:
+                continue
+            taker = _judge(state, own, other.index)
+            if not isinstance(taker, Candidate) or taker.action not in ("free", "joins"):
+                continue
+            if best is None or taker.key() < best.key():
+                best = taker
+        if best is None:
+            return None
+        theirs = state.rows(best.staff, t)
+        state.put(best.staff, t, [*theirs, *saved])
+        medical_lost = sorted(state.medical_uncovered(t) - cover.medical_before)
+        state.put(best.staff, t, theirs)
+        return Candidate(
+            adult.id,
+            "swap",
+            drops=own.task,
+            drop_value=SWAP_VALUE,
+            changes=verdict.changes + best.changes + 1,
+            used_minutes=verdict.used_minutes,
+            room_minutes=verdict.room_minutes,
+            overtime_minutes=verdict.overtime_minutes,
+            medical_lost=medical_lost,
+            warnings=[*verdict.warnings, *best.warnings],
+            familiar=verdict.familiar,
+            swap_with=best.staff,
+            swap_rows=[dict(r) for r in saved],
+        )
+    finally:
+        state.put(adult.id, t, saved)
 
 
 def _task_covers(state: _State, task: str, at: str | None) -> list[Cover]:
@@ -604,7 +747,10 @@ def _task_covers(state: _State, task: str, at: str | None) -> list[Cover]:
     slots = sorted(_slots(prob, at, f"--at {at!r}"))
     known = {
         "pupil": [p.id for p in prob.pupils if p.ehcp is not None],
-        "class": sorted({s.class_id for s in prob.supports}),
+        "class": sorted(
+            {s.class_id for s in prob.supports}
+            | {c.class_id for c in getattr(prob, "medical_covers", [])}
+        ),
         "intervention": [i.id for i in prob.interventions],
         "duty": [d.id for d in prob.duties],
     }
@@ -649,7 +795,8 @@ def _task_covers(state: _State, task: str, at: str | None) -> list[Cover]:
             )
         elif kind == "duty" and t not in state.duties[target].slots:
             continue
-        if kind == "class" and not any(t in s.slots for s in prob.supports if s.class_id == target):
+        supported = any(t in s.slots for s in prob.supports if s.class_id == target)
+        if kind == "class" and not supported and _medical_cover(prob, target, t) is None:
             continue
         covers.append(Cover(t, slot.label, task, [row], None))
     if not covers:
@@ -666,9 +813,13 @@ def _plan(state: _State, covers: list[Cover], away: dict[int, set[int]]) -> list
     for cover in sorted(covers, key=lambda c: c.slot):
         absent_here = {a for a, slots in away.items() if cover.slot in slots}
         best: Candidate | None = None
-        for name in [c.staff for c in cover.candidates]:
-            verdict = _judge(state, cover, prob.adult_index[name])
-            if not isinstance(verdict, Candidate) or prob.adult_index[name] in absent_here:
+        for cand in cover.candidates:
+            index = prob.adult_index[cand.staff]
+            if cand.action == "swap":
+                verdict: Candidate | list[str] | None = _swap(state, cover, index, absent_here)
+            else:
+                verdict = _judge(state, cover, index)
+            if not isinstance(verdict, Candidate) or index in absent_here:
                 continue
             if best is None or verdict.key() < best.key():
                 best = verdict
@@ -684,8 +835,10 @@ def _plan(state: _State, covers: list[Cover], away: dict[int, set[int]]) -> list
             continue
         now = state.rows(best.staff, cover.slot)
         rows = [*now, *cover.rows] if best.action == "joins" else cover.rows
-        state.remove(best.staff, cover.slot)
         state.put(best.staff, cover.slot, rows)
+        if best.action == "swap" and best.swap_with is not None:
+            theirs = state.rows(best.swap_with, cover.slot)
+            state.put(best.swap_with, cover.slot, [*theirs, *best.swap_rows])
         entry: dict[str, Any] = {
             "slot": cover.label,
             "task": cover.task,
@@ -694,5 +847,81 @@ def _plan(state: _State, covers: list[Cover], away: dict[int, set[int]]) -> list
         }
         if best.action == "drops":
             entry["left_uncovered"] = best.drops
+        if best.action == "swap":
+            entry["hands_over"] = {"task": best.drops, "to": best.swap_with}
         plan.append(entry)
     return plan
+
+
+# ---------------------------------------------------------------------------
+# Files and the terminal
+# ---------------------------------------------------------------------------
+
+
+def suggest_file(
+    school_path: str | Path,
+    rota_path: str | Path,
+    *,
+    absent: Sequence[str] = (),
+    task: str | None = None,
+    at: str | None = None,
+    top: int | None = None,
+) -> Suggestions:
+    """Load the school and its rota (as `tasched solve` wrote it), then suggest()."""
+    from tasched.loader import load_school
+    from tasched.rota_io import read_rota
+
+    school = load_school(school_path)
+    rota = read_rota(rota_path)
+    return suggest(school, rota, absent=absent, task=task, at=at, top=top)
+
+
+def render(result: Suggestions, console: Console, *, show_all: bool = False) -> None:
+    """One table per task to cover, best candidate first; then the suggested plan."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not result.covers:
+        console.print("nothing to cover: the absent adult has no task then")
+        return
+    for cover in result.covers:
+        was = f" (was {cover.was})" if cover.was else ""
+        table = Table(title=escape(f"{cover.label}: {cover.task}{was}"), title_justify="left")
+        table.add_column("#", justify="right")
+        table.add_column("adult")
+        table.add_column("would")
+        table.add_column("contract left", justify="right")
+        table.add_column("changes", justify="right")
+        table.add_column("notes")
+        for n, cand in enumerate(cover.candidates, 1):
+            would = {
+                "free": "take it (free)",
+                "joins": f"join {cand.drops}",
+                "swap": f"hand {cand.drops} to {cand.swap_with}",
+            }.get(cand.action, f"drop {cand.drops}")
+            left = (
+                f"{cand.overtime_minutes} min overtime"
+                if cand.overtime_minutes
+                else _hm(cand.room_minutes)
+            )
+            notes = [f"no medical cover for {p}" for p in cand.medical_lost] + cand.warnings
+            if cand.familiar:
+                notes.append("knows them")
+            table.add_row(
+                str(n), cand.staff, escape(would), left, str(cand.changes), escape("; ".join(notes))
+            )
+        if not cover.candidates:
+            table.add_row("-", "nobody", "", "", "", "every adult is ruled out")
+        console.print(table)
+        if show_all and cover.ruled_out:
+            for staff, reasons in sorted(cover.ruled_out.items()):
+                console.print(f"  [dim]{escape(staff)}: {escape('; '.join(reasons))}[/]")
+    if len(result.covers) > 1:
+        console.print("[bold]suggested plan[/] (best pick for each, in time order):")
+        for step in result.plan:
+            who = step["staff"] or "nobody"
+            extra = f", leaving {step['left_uncovered']}" if step.get("left_uncovered") else ""
+            if step.get("hands_over"):
+                extra = f", who hands {step['hands_over']['task']} to {step['hands_over']['to']}"
+            console.print(escape(f"  {step['slot']}: {step['task']} → {who}{extra}"))
+    console.print(f"[dim]{result.seconds:.2f} s[/]")

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import yaml
 
@@ -36,6 +36,9 @@ from tasched.rota_io import dump_yaml, write_atomic
 from tasched.solution import Rota
 from tasched.when import nearest
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 __all__ = [
     "Comparison",
     "Outcome",
@@ -45,6 +48,10 @@ __all__ = [
     "compare",
     "load_scenarios",
     "parse_hours",
+    "pay_by_adult",
+    "render",
+    "saving",
+    "whatif_file",
     "write_comparison",
 ]
 
@@ -85,6 +92,7 @@ class Outcome:
     data: dict[str, Any]
     rota: Rota | None = None
     summary: str = ""
+    pay: dict[str, tuple[float, float]] = field(default_factory=dict)  # adult -> annual pay
 
 
 @dataclass
@@ -262,28 +270,46 @@ def apply_scenario(data: SchoolData, scenario: Scenario) -> SchoolData:
 # ---------------------------------------------------------------------------
 
 
+def pay_by_adult(data: SchoolData, rota: Rota | None = None) -> dict[str, tuple[float, float]]:
+    """Each adult's pay a year, unrounded: (contracted, overtime and extra duties)."""
+    school = data.school
+    factor = school.paid_weeks * (1 + school.oncost)
+    staff_kpis = (rota.kpis.get("staff", {}) if rota is not None else {}) or {}
+    out = {}
+    for s in data.staff:
+        if s.hourly_cost is None:
+            continue
+        k = staff_kpis.get(s.id, {})
+        extra_hours = k.get("overtime_hours", 0.0) + k.get("extra_hours", 0.0)
+        out[s.id] = (s.hourly_cost * s.hours * factor, s.hourly_cost * extra_hours * factor)
+    return out
+
+
 def annual_cost(data: SchoolData, rota: Rota | None = None) -> dict[str, float]:
     """Pay a year: contracted hours, plus the overtime and extra duties the rota uses.
 
     `contracted` = Σ hourly_cost × hours × paid_weeks × (1 + oncost); `extra` is
     the same for overtime and duties paid extra in the rota; `annual` is their sum.
     """
-    school = data.school
-    factor = school.paid_weeks * (1 + school.oncost)
-    staff_kpis = (rota.kpis.get("staff", {}) if rota is not None else {}) or {}
-    contracted = extra = 0.0
-    for s in data.staff:
-        if s.hourly_cost is None:
-            continue
-        contracted += s.hourly_cost * s.hours * factor
-        k = staff_kpis.get(s.id, {})
-        extra += s.hourly_cost * (k.get("overtime_hours", 0.0) + k.get("extra_hours", 0.0)) * factor
+    pay = pay_by_adult(data, rota)
+    contracted = sum(c for c, _ in pay.values())
+    extra = sum(e for _, e in pay.values())
     return {
         "annual": round(contracted + extra, 2),
         "contracted": round(contracted, 2),
         "overtime_and_extra": round(extra, 2),
-        "weekly": round((contracted + extra) / school.paid_weeks, 2),
+        "weekly": round((contracted + extra) / data.school.paid_weeks, 2),
     }
+
+
+def saving(base: dict[str, tuple[float, float]], other: dict[str, tuple[float, float]]) -> float:
+    """Annual saving, adult by adult (so an unchanged adult adds exactly nothing)."""
+    total = 0.0
+    for staff in sorted(set(base) | set(other)):
+        before, after = base.get(staff, (0.0, 0.0)), other.get(staff, (0.0, 0.0))
+        if before != after:
+            total += (before[0] - after[0]) + (before[1] - after[1])
+    return round(total, 2)
 
 
 def measure(data: SchoolData, rota: Rota) -> dict[str, Any]:
@@ -404,7 +430,7 @@ def _solve_one(
         data.update(
             status="error", error=f"{type(error).__name__}: {error}", cost=annual_cost(school)
         )
-        return Outcome(scenario, "error", data)
+        return Outcome(scenario, "error", data, pay=pay_by_adult(school))
     data.update(
         status=rota.status,
         gap=rota.meta.get("gap"),
@@ -413,13 +439,19 @@ def _solve_one(
     )
     if rota.status != "no_rota":
         data.update(measure(school, rota))
-    return Outcome(scenario, rota.status, data, rota)
+    return Outcome(
+        scenario,
+        rota.status,
+        data,
+        rota,
+        pay=pay_by_adult(school, rota if rota.status != "no_rota" else None),
+    )
 
 
 def _add_losses(outcome: Outcome, base: Outcome) -> None:
     """Differences from the base: saving, and what each demand loses (positive = worse)."""
     d, b = outcome.data, base.data
-    d["saving_annual"] = round(b["cost"]["annual"] - d["cost"]["annual"], 2)
+    d["saving_annual"] = saving(base.pay, outcome.pay)
     if "pupils" not in d or "pupils" not in b:
         return
     ehc_lost = {}
@@ -622,3 +654,86 @@ def _write_xlsx(result: Comparison, handle: IO[bytes]) -> None:
         for text in outcome.data.get("impossible", []):
             impossible.append([outcome.scenario.name, text])
     book.save(handle)
+
+
+# ---------------------------------------------------------------------------
+# Files and the terminal
+# ---------------------------------------------------------------------------
+
+
+def whatif_file(
+    school_path: str | Path,
+    *,
+    remove: Sequence[str] = (),
+    hours: Sequence[str] = (),
+    absent: Sequence[str] = (),
+    scenarios_path: str | Path | None = None,
+    output: str | Path | None = None,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Comparison:
+    """The command's job: the scenario from the options and/or the file, compared and written."""
+    from tasched.loader import load_school
+    from tasched.rota_io import refuse_overwriting_input
+
+    if output is not None:
+        refuse_overwriting_input(output, school_path, *([scenarios_path] if scenarios_path else []))
+        if Path(output).suffix.lower() not in (".yaml", ".yml", ".xlsx"):
+            raise InputError([Problem(str(output), "", "write the comparison as .yaml or .xlsx")])
+    data = load_school(school_path)
+    scenarios: list[Scenario] = []
+    removed, changed = _split(remove), parse_hours(hours)
+    if removed or changed or absent:
+        parts = [f"remove {', '.join(removed)}"] if removed else []
+        parts += [f"{k} {v:g} h" for k, v in changed.items()]
+        parts += [f"absent {a}" for a in absent]
+        scenario = Scenario("; ".join(parts), removed, changed, list(absent))
+        scenarios.append(scenario)
+    if scenarios_path is not None:
+        scenarios += load_scenarios(scenarios_path)
+    if not scenarios:
+        raise InputError(
+            [
+                Problem(
+                    "whatif",
+                    "",
+                    "give a scenario: --remove TA03,TA07, --hours TA05=20 or --scenarios FILE",
+                )
+            ]
+        )
+    result = compare(data, scenarios, time_limit=time_limit, seed=seed, workers=workers, log=log)
+    result.meta["input"] = str(school_path)
+    if output is not None:
+        write_comparison(result, output)
+    return result
+
+
+def render(result: Comparison, console: Console) -> None:
+    """The side-by-side table, then each scenario's summary sentence."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    names, rows = result.table()
+    table = Table(title=escape(f"what-if: {result.meta.get('school', '')}"), title_justify="left")
+    table.add_column("measure")
+    for name in names:
+        table.add_column(escape(name), justify="right")
+    for label, values in rows:
+        table.add_row(escape(label), *[escape(_cell(v)) for v in values])
+    console.print(table)
+    for outcome in result.scenarios[1:]:
+        console.print(f"[bold]{escape(outcome.scenario.name)}[/]: {escape(outcome.summary)}")
+        for text in outcome.data.get("impossible", []):
+            console.print(f"  [yellow]impossible:[/] {escape(text)}")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)

@@ -57,6 +57,9 @@ SOFT_GOALS = (
 )
 
 
+PRESOLVE_MAX_VARIABLES = 5000
+
+
 @dataclass(frozen=True)
 class ModelSize:
     variables: int
@@ -115,6 +118,9 @@ def solve(
     params.max_time_in_seconds = time_limit
     params.random_seed = seed
     params.num_workers = workers
+    # Measured (benchmarks/README.md): with a complete warm start, presolve costs more
+    # time on school-sized models than it saves; small models still get it, for proofs.
+    params.cp_model_presolve = size.variables <= PRESOLVE_MAX_VARIABLES
     if workers == 1:
         # One worker is reproducible only under a deterministic limit, not a wall clock.
         params.max_deterministic_time = time_limit
@@ -158,10 +164,20 @@ def solve(
         bound=None if bound is None else round(bound, 2),
         gap=None if bound is None else round(_gap(objective, bound), 4),
     )
+    if values is solver:
+        meta["objective_terms"] = objective_terms(rm, solver)
     rows = extract_rows(rm, values)
     if last_rows is not None:
         meta["changes"] = changes(last_rows, rows)
     return finish_rota(problem, rows, meta)
+
+
+def objective_terms(rm: RotaModel, solver: cp_model.CpSolver) -> dict[str, float]:
+    """The objective split by the family that registered each penalty (weighted)."""
+    totals: dict[str, float] = defaultdict(float)
+    for penalty in rm.penalties:
+        totals[penalty.family] += penalty.weight * solver.value(penalty.expr) / WEIGHT_SCALE
+    return {family: round(value, 2) for family, value in sorted(totals.items()) if value}
 
 
 def changes(before: list[Row], after: list[Row]) -> dict[str, Any]:

@@ -32,13 +32,7 @@ def add_one_place_per_slot(rm: RotaModel) -> None:
             place = members[0][1]
         else:
             place = cp.new_bool_var(f"group[{a},{t}]")
-            literals = [var for _, var in members]
-            for p, var in members:
-                cp.add_implication(var, place)
-                cap = prob.pupils[p].ehcp.group_max  # type: ignore[union-attr]
-                if cap < len(members):
-                    cp.add(sum(literals) <= cap).only_enforce_if(var)
-            cp.add_bool_or(literals).only_enforce_if(place)  # no empty group
+            _pool(rm, place, [(prob.pupils[p].ehcp.group_max, var) for p, var in members])  # type: ignore[union-attr]
         rm.places[a, t].append(place)
         rm.contract_places[a, t].append(place)
     for (a, _, t), var in rm.class_support.items():
@@ -61,6 +55,25 @@ def add_one_place_per_slot(rm: RotaModel) -> None:
             busy = cp.new_bool_var(f"busy[{a},{t}]")
             cp.add(sum(literals) == busy)
             rm.busy[a, t] = busy
+
+
+def _pool(rm: RotaModel, place: Literal, members: list[tuple[int, Literal]]) -> None:
+    """One adult's group at one place: `place` is true exactly when someone is in it,
+    and the group never exceeds the smallest `group_max` of those in it.
+
+    Aggregated: one row per distinct `group_max` rather than one per member.
+    """
+    cp = rm.cp
+    literals = [var for _, var in members]
+    widest = min(max(cap for cap, _ in members), len(members))
+    cp.add(sum(literals) <= widest * place)
+    cp.add_bool_or(literals).only_enforce_if(place)  # no empty group
+    for cap in sorted({cap for cap, _ in members if cap < widest}):
+        tight = [var for c, var in members if c <= cap]
+        # someone with group_max <= cap is in the group => at most cap in it
+        present = cp.new_bool_var("")
+        cp.add(sum(tight) <= len(tight) * present)
+        cp.add(sum(literals) <= cap + (len(literals) - cap) * (1 - present))
 
 
 def add_contracted_hours(rm: RotaModel) -> None:
@@ -142,8 +155,8 @@ def add_rotation_rules(rm: RotaModel) -> None:
         if plan.min_staff > 1:
             flag = cp.new_bool_var(f"gives[{a},{p}]")
             literals = [lit for _, _, lit in terms]
-            for lit in literals:
-                cp.add_implication(lit, flag)
+            # flag is true exactly when the adult gives the pupil any EHC contact
+            cp.add(sum(literals) <= len(literals) * flag)
             cp.add_bool_or(literals).only_enforce_if(flag)
             used[a, p] = flag
         _limit_runs(rm, terms, plan.max_consecutive)

@@ -50,6 +50,25 @@ class _State:
         self.rooms: dict[tuple[str, int], int] = defaultdict(int)
         self.lengths = [s.minutes for s in prob.data.calendar.slots]
         self.kept_support: dict[int, list[tuple[int, int, str, bool]]] = defaultdict(list)
+        # Medical needs in lessons: (class, slot) -> [(pupil, skills)] not yet covered.
+        self.medical: dict[tuple[str, int], list[tuple[int, frozenset[str]]]] = defaultdict(list)
+        for pupil in prob.pupils:
+            if pupil.medical is not None:
+                for t in pupil.medical.slots:
+                    if t in pupil.place:
+                        self.medical[pupil.place[t], t].append((pupil.index, pupil.medical.skills))
+
+    def medic(self, a: int, class_id: str, t: int) -> bool:
+        """Adult a would cover a medical need still open in this class at t."""
+        skills = self.prob.adults[a].skills
+        return any(need <= skills for _, need in self.medical.get((class_id, t), ()))
+
+    def in_class(self, a: int, class_id: str, t: int) -> None:
+        """Adult a is now in the class at t: medical needs they can meet are covered."""
+        skills = self.prob.adults[a].skills
+        needs = self.medical.get((class_id, t))
+        if needs:
+            self.medical[class_id, t] = [(p, need) for p, need in needs if not need <= skills]
 
     # --- checks shared by every demand -------------------------------------------
     def free(self, a: int, t: int) -> bool:
@@ -249,6 +268,8 @@ def _place_support(
         key = "withdrawn" if mode == "withdrawn" else pupil.place[t]
         if opens:
             state.occupy(a, t, _Place(mode, key, [p]))
+            if mode == "in_class":
+                state.in_class(a, key, t)
         else:
             state.place[a, t].pupils.append(p)
         state.rota.ehcp.add((a, p, t, mode))
@@ -296,7 +317,8 @@ def _choose_supporters(
         if current is None:
             if state.can_take(a, t):
                 spare = prob.adults[a].cap_minutes - state.contract[a]
-                options.append(((1, state.contact[a, p], -spare), a, True))
+                medic = mode == "in_class" and state.medic(a, where, t)
+                options.append(((1 - int(medic), state.contact[a, p], -spare), a, True))
         elif current.kind == mode and current.target == where and plan.group_max > 1:
             members = current.pupils
             cap = min([plan.group_max, *(prob.pupils[q].ehcp.group_max for q in members)])  # type: ignore[union-attr]
@@ -476,10 +498,11 @@ def _class_support(state: _State, k: int) -> None:
     for t in row.slots:
         there = sum(1 for (_, j, u) in state.rota.class_support if j == k and u == t)
         able = [a for a in row.candidates[t] if state.can_take(a, t)]
-        able.sort(key=lambda a: (-regulars[a], state.contract[a]))
+        able.sort(key=lambda a: (-state.medic(a, row.class_id, t), -regulars[a], state.contract[a]))
         for a in able[: row.staff - there]:
             state.occupy(a, t, _Place("class", k))
             state.rota.class_support.add((a, k, t))
+            state.in_class(a, row.class_id, t)
             regulars[a] += 1
 
 
@@ -487,8 +510,11 @@ def _medical_covers(state: _State) -> None:
     """Where a class wants no support but a pupil's medical need does, place a trained adult."""
     for cover in state.prob.medical_covers:
         t = cover.slot
+        if not state.medical.get((cover.class_id, t)):
+            continue  # already covered by someone in the class
         for a in sorted(cover.candidates, key=lambda b: state.contract[b]):
-            if state.can_take(a, t):
+            if state.medic(a, cover.class_id, t) and state.can_take(a, t):
+                state.in_class(a, cover.class_id, t)
                 state.occupy(a, t, _Place("class", cover.class_id))
                 state.rota.medical_cover.add((a, cover.class_id, t))
                 break
