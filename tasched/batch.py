@@ -12,8 +12,8 @@ Two executors, neither home-made:
 - local processes (the default): a `ProcessPoolExecutor` (spawn) of `jobs`
   processes, each solve with `workers` CP-SAT threads, sized so that
   jobs × workers ≤ the machine's cores (:func:`plan_local`);
-- Ray (`pip install 'tasched[ray]'`): `--ray auto` starts a local Ray (or joins
-  the one already started on this machine), `--ray ADDRESS` joins a cluster.
+- Ray (`pip install 'tasched[ray]'`): `--ray auto` starts a Ray on this machine
+  for the batch, `--ray ADDRESS` joins a cluster (e.g. `HEAD_IP:6379`).
   Each school is one Ray task declaring `num_cpus=workers`; Ray's scheduler
   places them. The school file's bytes travel with the task and the rota comes
   back as text, so the nodes need tasched installed but no shared folder.
@@ -28,6 +28,7 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import socket
 import tempfile
 import time
 from collections import Counter
@@ -61,6 +62,7 @@ SCHOOL_SUFFIXES = (".yaml", ".yml", ".xlsx")
 SUMMARY_NAME = "trust-summary"
 ROTA_SUFFIX = ".rota.yaml"
 DEFAULT_WORKERS = 2  # CP-SAT threads per school unless there are cores to spare
+RAY_CONNECT_TIMEOUT = 10.0  # seconds to reach a Ray head before giving up
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -507,7 +509,8 @@ def _import_ray() -> Any:
 
 
 def start_ray(address: str) -> tuple[Any, bool]:
-    """Join or start Ray: `auto` starts a local Ray (or joins the one on this machine).
+    """Start or join Ray: `auto` starts a Ray on this machine for the batch (Ray's
+    address "local": never a stale or unrelated cluster); an ADDRESS joins that cluster.
 
     Returns (ray, started_here); a Ray already initialised in this process is used as is.
     """
@@ -515,9 +518,11 @@ def start_ray(address: str) -> tuple[Any, bool]:
     if ray.is_initialized():
         return ray, False
     local = address == "auto"
+    if not local:
+        _check_reachable(address)
     try:
         ray.init(
-            address=None if local else address,
+            address="local" if local else address,
             include_dashboard=False if local else None,
             log_to_driver=False,
             logging_level=logging.ERROR,
@@ -527,6 +532,21 @@ def start_ray(address: str) -> tuple[Any, bool]:
             [Problem(f"--ray {address}", "", f"cannot join the Ray cluster: {error}")]
         ) from None
     return ray, True
+
+
+def _check_reachable(address: str) -> None:
+    """A `host:port` that nothing answers on is an error now, not Ray retrying for minutes."""
+    host, sep, port = address.rpartition(":")
+    if not sep or "://" in address or not port.isdigit():
+        return  # ray://, or a form Ray resolves itself
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=RAY_CONNECT_TIMEOUT).close()
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise InputError(
+            [Problem(f"--ray {address}", "", f"cannot reach the Ray head there ({reason}); "
+                     "is `ray start --head` running on it, on that port?")]
+        ) from None  # fmt: skip
 
 
 def _ray_cpus(ray: Any) -> float:

@@ -16,6 +16,7 @@ from typing import IO, Any
 import yaml
 
 from tasched.errors import InputError, Problem
+from tasched.model import SchoolData
 
 
 def input_digest(path: str | Path) -> str:
@@ -56,22 +57,30 @@ def dump_yaml(document: dict[str, Any]) -> str:
     return yaml.dump(document, Dumper=_RotaDumper, sort_keys=False, allow_unicode=True, width=120)
 
 
-def write_rota(rota: dict[str, Any], path: str | Path) -> None:
-    """Write a rota as .yaml (or .xlsx, through tasched.excel when available)."""
+def write_rota(rota: dict[str, Any], path: str | Path, school: SchoolData | None = None) -> None:
+    """Write a rota as .yaml or .xlsx (the workbook uses the school for names and times)."""
     suffix = Path(path).suffix.lower()
     if suffix in (".yaml", ".yml"):
         text = dump_yaml(rota).encode("utf-8")
-        write_atomic(path, lambda handle: handle.write(text))
+
+        def write(handle: IO[bytes]) -> None:
+            handle.write(text)
+
+        write_atomic(path, write)
     elif suffix == ".xlsx":
         from tasched.excel import write_rota_workbook
 
-        write_rota_workbook(rota, path)
+        write_rota_workbook(rota, path, school=school)
     else:
         raise InputError([Problem(str(path), "", "a rota is written as .yaml or .xlsx; change the file name")])
 
 
 def read_rota(path: str | Path) -> dict[str, Any]:
-    """Read a rota file written by tasched (YAML)."""
+    """Read a rota file written by tasched (YAML, or the rota workbook's assignments)."""
+    if Path(path).suffix.lower() == ".xlsx":
+        from tasched.excel import read_rota_workbook
+
+        return read_rota_workbook(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -92,7 +101,10 @@ def read_rota(path: str | Path) -> dict[str, Any]:
     return document
 
 
-class _RotaDumper(yaml.SafeDumper):
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ten times faster
+
+
+class _RotaDumper(_SafeDumper):  # type: ignore[misc, valid-type]
     pass
 
 

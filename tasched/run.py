@@ -78,7 +78,7 @@ def solve_file(
     )
     rota.meta["warnings"] = [str(f) for f in findings]
     if output is not None:
-        write_rota(rota.to_dict(), output)
+        write_rota(rota.to_dict(), output, school=data)
     return rota
 
 
@@ -87,7 +87,8 @@ def check_files(school_path: str | Path, rota_path: str | Path) -> Any:
     from tasched.verify import verify
 
     data = load_school(school_path)
-    return verify(data, read_rota(rota_path))
+    from_workbook = Path(rota_path).suffix.lower() == ".xlsx"
+    return verify(data, read_rota(rota_path), rows_only=from_workbook)
 
 
 def apply_overrides(data: SchoolData, absent: list[str] = (), pins: list[str] = ()) -> SchoolData:  # type: ignore[assignment]

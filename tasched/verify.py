@@ -1298,7 +1298,7 @@ def check_meta(rota: dict[str, Any]) -> Iterator[Violation]:
 # ---------------------------------------------------------------------------
 
 
-def verify(school: SchoolData, rota: dict[str, Any]) -> Report:
+def verify(school: SchoolData, rota: dict[str, Any], *, rows_only: bool = False) -> Report:
     """Judge a rota (a dict loaded from the solver's YAML) against the school.
 
     Checks the format and every hard rule of docs/rules.md, then derives the
@@ -1310,10 +1310,12 @@ def verify(school: SchoolData, rota: dict[str, Any]) -> Report:
     adult, contracted, assigned (contract-counted) extra and overtime hours, idle
     contracted minutes and duty rows; cost weekly and annual, from unrounded hours.
     A `no_rota` rota must have no rows, and only its format is checked.
+    With `rows_only` (a rota read from a workbook's Assignments sheet, which holds
+    no machine-readable meta, shortfalls or KPIs) only the rows are judged.
     """
     if not isinstance(rota, dict):
         return Report([Violation("row_format", "the rota is not a mapping")], [], {})
-    violations = list(check_meta(rota))
+    violations = [] if rows_only else list(check_meta(rota))
     raw = rota.get("assignments")
     meta = rota.get("meta")
     if isinstance(meta, dict) and meta.get("status") == "no_rota":
@@ -1331,8 +1333,9 @@ def verify(school: SchoolData, rota: dict[str, Any]) -> Report:
         violations.extend(check(facts, ix))
     shortfalls = derive_shortfalls(facts, ix)
     kpis = derive_kpis(facts, ix)
-    violations.extend(compare_shortfalls(shortfalls, rota.get("shortfalls")))
-    violations.extend(compare_kpis(kpis, rota.get("kpis")))
+    if not rows_only:
+        violations.extend(compare_shortfalls(shortfalls, rota.get("shortfalls")))
+        violations.extend(compare_kpis(kpis, rota.get("kpis")))
     count = len(raw) if isinstance(raw, list) else 0
     return Report(violations, shortfalls, kpis, rows=count)
 

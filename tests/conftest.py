@@ -46,7 +46,7 @@ SAMPLE_YAML = textwrap.dedent(
       - id: cat
         role: HLTA
         hours: 32.5
-        skills: [first_aid, elsa]
+        skills: [first_aid, elsa, team_teach]
         max_duties: 3
     classes:
       - id: Y3

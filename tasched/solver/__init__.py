@@ -103,11 +103,12 @@ def solve(
     started = time.perf_counter()
     problem = compile_problem(school)
     last_rows = list(previous["assignments"]) if previous else None
+    # The greedy rota comes first: a valid rota in well under a second, whatever follows.
+    greedy = warm_start(problem, keep=last_rows) if hint else None
     rm = build_model(problem, last_rows, duty_history)
-    start_values: list[int] | None = None
-    if hint:
-        add_hint(rm, warm_start(problem, keep=last_rows))
-        start_values = complete_hint(rm)
+    start: set[int] | None = add_hint(rm, greedy) if greedy is not None else None
+    if any(pin.kind != "free" for pin in problem.pins):
+        start = None  # the greedy leaves pinned slots empty, so it is no fallback then
     proto = rm.cp.proto
     size = ModelSize(len(proto.variables), len(proto.constraints), time.perf_counter() - started)
     if log:
@@ -115,15 +116,19 @@ def solve(
 
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.max_time_in_seconds = time_limit
     params.random_seed = seed
     params.num_workers = workers
-    # Measured (benchmarks/README.md): with a complete warm start, presolve costs more
-    # time on school-sized models than it saves; small models still get it, for proofs.
-    params.cp_model_presolve = size.variables <= PRESOLVE_MAX_VARIABLES
     if workers == 1:
-        # One worker is reproducible only under a deterministic limit, not a wall clock.
+        # One worker is reproducible only under a deterministic limit (work units of
+        # about a second each), not a wall clock; the wall limit is only a safety net.
         params.max_deterministic_time = time_limit
+        params.max_time_in_seconds = 3 * time_limit + 5
+    else:
+        # The time limit covers the whole solve, model building included.
+        params.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - started))
+    # Measured (benchmarks/README.md): with the greedy hint, presolve costs more time
+    # on school-sized models than it saves; small models still get it, for proofs.
+    params.cp_model_presolve = size.variables <= PRESOLVE_MAX_VARIABLES
     params.log_search_progress = verbose
     if verbose and log:
         solver.log_callback = log
@@ -150,19 +155,20 @@ def solve(
         meta["interrupted"] = True
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values: _Values = solver
-        objective = solver.objective_value / WEIGHT_SCALE
-    elif start_values is not None and status != cp_model.INFEASIBLE:
-        # CP-SAT ran out of time before its first rota: the warm start is one.
-        values = _Fixed(start_values)
-        objective = _objective_of(rm, start_values) / WEIGHT_SCALE
+        objective: float | None = solver.objective_value / WEIGHT_SCALE
+        bound: float | None = solver.best_objective_bound / WEIGHT_SCALE
+    elif start is not None and status != cp_model.INFEASIBLE:
+        # CP-SAT ran out of time before its first rota: the greedy rota is one.
+        values = _Fixed(start)
+        objective = bound = None
+        meta["source"] = "greedy warm start (CP-SAT found no better rota in time)"
     else:
         return Rota(meta=meta, assignments=[])
-    bound = solver.best_objective_bound / WEIGHT_SCALE if status != cp_model.UNKNOWN else None
     meta.update(
         status="optimal" if status == cp_model.OPTIMAL else "feasible",
-        objective=round(objective, 2),
+        objective=None if objective is None else round(objective, 2),
         bound=None if bound is None else round(bound, 2),
-        gap=None if bound is None else round(_gap(objective, bound), 4),
+        gap=None if objective is None or bound is None else round(_gap(objective, bound), 4),
     )
     if values is solver:
         meta["objective_terms"] = objective_terms(rm, solver)
@@ -197,25 +203,38 @@ def changes(before: list[Row], after: list[Row]) -> dict[str, Any]:
     }
 
 
-def add_hint(rm: RotaModel, greedy: GreedyRota) -> None:
-    """Hint every decision variable with the greedy rota (1 where it assigns, else 0)."""
-    cp = rm.cp
-    for key, var in rm.class_support.items():
-        cp.add_hint(var, key in greedy.class_support)
-    for key4, var in rm.ehcp.items():
-        cp.add_hint(var, key4 in greedy.ehcp)
+def add_hint(rm: RotaModel, greedy: GreedyRota) -> set[int]:
+    """Hint every decision variable with the greedy rota (1 where it assigns, else 0).
+
+    Returns the indices of the variables the greedy rota sets true. Written to the
+    proto directly: a school has tens of thousands of decision variables.
+    """
     held = {(i, t) for (_, i, t) in greedy.deliver}
     leads = {(a, i) for (a, i, _) in greedy.deliver}
-    for key, var in rm.deliver.items():
-        cp.add_hint(var, key in greedy.deliver)
-    for key2, var in rm.session.items():
-        cp.add_hint(var, key2 in held)
-    for key2, var in rm.lead.items():
-        cp.add_hint(var, key2 in leads)
-    for key, var in rm.duty.items():
-        cp.add_hint(var, key in greedy.duty)
-    for key3, var in rm.medical_cover.items():
-        cp.add_hint(var, key3 in greedy.medical_cover)
+    families: list[tuple[dict[Any, cp_model.IntVar], set[Any]]] = [
+        (rm.class_support, greedy.class_support),
+        (rm.ehcp, greedy.ehcp),  # type: ignore[list-item]
+        (rm.deliver, greedy.deliver),
+        (rm.session, held),  # type: ignore[list-item]
+        (rm.lead, leads),  # type: ignore[list-item]
+        (rm.duty, greedy.duty),
+        (rm.medical_cover, greedy.medical_cover),  # type: ignore[list-item]
+    ]
+    rm.cp.clear_hints()
+    indices: list[int] = []
+    values: list[int] = []
+    true: set[int] = set()
+    for variables, chosen in families:
+        for key, var in variables.items():
+            on = key in chosen
+            indices.append(var.index)
+            values.append(int(on))
+            if on:
+                true.add(var.index)
+    hint = rm.cp.proto.solution_hint
+    hint.vars.extend(indices)
+    hint.values.extend(values)
+    return true
 
 
 def complete_hint(rm: RotaModel) -> list[int] | None:
@@ -248,17 +267,13 @@ class _Values:
 
 
 class _Fixed(_Values):
-    def __init__(self, values: list[int]) -> None:
-        self._values = values
+    """A rota given as the set of decision variables that are true."""
+
+    def __init__(self, true: set[int]) -> None:
+        self._true = true
 
     def boolean_value(self, var: cp_model.IntVar) -> bool:
-        return bool(self._values[var.index])
-
-
-def _objective_of(rm: RotaModel, values: list[int]) -> float:
-    objective = rm.cp.proto.objective
-    total = sum(c * values[v] for v, c in zip(objective.vars, objective.coeffs, strict=True))
-    return (total + objective.offset) * (objective.scaling_factor or 1)
+        return var.index in self._true
 
 
 def finish_rota(problem: Problem, rows: list[Row], meta: dict[str, Any]) -> Rota:
