@@ -253,7 +253,11 @@ def solve(
     )  # fmt: skip
     meta = rota.meta
     if rota.status == "no_rota":
-        console.print(f"[red]✗[/] no rota: {_escape(str(school))} has no rota within {meta['time_limit']} s")
+        if meta.get("conflict"):
+            console.print(f"[red]✗[/] no rota: these pins cannot all hold together: "
+                          f"{_escape('; '.join(meta['conflict']))}")  # fmt: skip
+        else:
+            console.print(f"[red]✗[/] no rota: {_escape(str(school))} has no rota within {meta['time_limit']} s")
         raise typer.Exit(EXIT_NO_ROTA)
     if html is not None:
         write_report_file(school, rota.to_dict(), html, quiet=quiet)

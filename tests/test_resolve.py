@@ -117,3 +117,19 @@ def test_bad_cli_overrides_exit_2_naming_the_option(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--pin 'TA1 Mon P1 class:A'" in result.stderr and "STAFF:WHEN=TASK" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_pins_that_cannot_hold_together_are_named(tmp_path: Path) -> None:
+    """TA4 has 3 contracted hours; four pinned hours cannot all hold: no rota, and the
+    conflicting pins are named (CP-SAT assumptions), exit 3."""
+    school = _write(tmp_path)
+    pins = ["TA4:Mon P1=class:A", "TA4:Mon P2=class:A", "TA4:Tue P1=class:B", "TA4:Tue P2=class:B"]
+    rota = solve_file(school, None, time_limit=10, workers=1, pins=pins)
+    assert rota.status == "no_rota"
+    assert rota.meta["conflict"] and all(c.startswith("TA4 ") for c in rota.meta["conflict"])
+    args = [sys.executable, "-m", "tasched", "solve", str(school), "-o", str(tmp_path / "r.yaml")]
+    for pin in pins:
+        args += ["--pin", pin]
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert result.returncode == 3
+    assert "cannot all hold together" in result.stderr and "TA4 Mon P1 = class:A" in result.stderr

@@ -163,6 +163,10 @@ def solve(
         objective = bound = None
         meta["source"] = "greedy warm start (CP-SAT found no better rota in time)"
     else:
+        if status == cp_model.INFEASIBLE and rm.pin_literals:
+            # Demands are soft, so only pins can make a week impossible: name a conflicting set.
+            core = solver.sufficient_assumptions_for_infeasibility()
+            meta["conflict"] = [rm.pin_literals[i] for i in core if i in rm.pin_literals]
         return Rota(meta=meta, assignments=[])
     meta.update(
         status="optimal" if status == cp_model.OPTIMAL else "feasible",

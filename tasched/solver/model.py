@@ -62,6 +62,7 @@ class RotaModel:
         self.places: dict[tuple[int, int], list[Literal]] = defaultdict(list)
         self.contract_places: dict[tuple[int, int], list[Literal]] = defaultdict(list)
         self.busy: dict[tuple[int, int], Literal] = {}
+        self.pin_literals: dict[int, str] = {}  # assumption literal -> the pin it holds
         # Derived per pupil and slot: supported (0/1) in each mode.
         self.supported: dict[tuple[int, int, str], cp_model.LinearExprT] = {}
         self._create_variables()

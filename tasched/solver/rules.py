@@ -263,19 +263,26 @@ def add_break_rule(rm: RotaModel) -> None:
 
 
 def add_pins(rm: RotaModel) -> None:
-    """Pinned assignments stay: the adult does the pinned task in each pinned slot."""
+    """Pinned assignments stay: the adult does the pinned task in each pinned slot.
+
+    Each pin holds under an assumption literal, so when pins cannot all hold
+    together CP-SAT can name a small set of them that conflict.
+    """
     prob = rm.problem
     for pin in prob.pins:
         a, t = pin.adult, pin.slot
-        label = f"{prob.adults[a].id} {prob.slots[t].label} {pin.kind}:{pin.target}"
+        label = f"{prob.adults[a].id} {prob.slots[t].label} = {'free' if pin.kind == 'free' else pin.kind + ':' + pin.target}"
+        holds = rm.cp.new_bool_var(f"pin[{label}]")
         if pin.kind == "free":
             for lit in rm.places.get((a, t), []):
-                rm.cp.add(lit == 0)
-            continue
-        literals = _pin_literals(rm, a, t, pin.kind, pin.target)
-        if not literals:
-            raise PinError(f"pin {label}: {prob.adults[a].id} cannot do that task then")
-        rm.cp.add(sum(literals) == 1)
+                rm.cp.add(lit == 0).only_enforce_if(holds)
+        else:
+            literals = _pin_literals(rm, a, t, pin.kind, pin.target)
+            if not literals:
+                raise PinError(f"pin {label}: {prob.adults[a].id} cannot do that task then")
+            rm.cp.add(sum(literals) == 1).only_enforce_if(holds)
+        rm.pin_literals[holds.index] = label
+        rm.cp.add_assumption(holds)
 
 
 def _pin_literals(rm: RotaModel, a: int, t: int, kind: str, target: str) -> list[Literal]:
