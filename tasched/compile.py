@@ -18,7 +18,6 @@ from tasched.model import EhcpMode, Paid, Priority, SchoolData
 from tasched.week import class_meetings, lesson_subjects, open_slots, shape_of
 from tasched.when import WeekShape, parse_when
 
-
 Resolve = Callable[[str | None], set[int]]
 
 
@@ -197,9 +196,8 @@ def compile_problem(data: SchoolData) -> Problem:
                 slot_of[(d, s)] = len(slots)
                 start, end = _minutes(spec.start), _minutes(spec.end)
                 slots.append(
-                    WeekSlot(len(slots), d, s, f"{day_id} {spec.id}", day_id, spec.id, start, end,
-                             spec.kind.value)
-                )  # fmt: skip
+                    WeekSlot(len(slots), d, s, f"{day_id} {spec.id}", day_id, spec.id, start, end, spec.kind.value)
+                )
     day_order = [[slot_of.get((d, s)) for s in range(len(cal.slots))] for d in range(len(cal.days))]
 
     def resolve(expr: str | None) -> set[int]:
@@ -219,12 +217,23 @@ def compile_problem(data: SchoolData) -> Problem:
         room_capacity[room.kind] += room.capacity
     adult_index = {a.id: a.index for a in adults}
     pins = [
-        PinInfo(adult_index[pin.staff], t, *_task(pin.task))
-        for pin in data.pins
-        for t in sorted(resolve(pin.when))
+        PinInfo(adult_index[pin.staff], t, *_task(pin.task)) for pin in data.pins for t in sorted(resolve(pin.when))
     ]
-    problem = Problem(data, shape, slots, day_order, adults, supports, pupils, interventions, duties,
-                      dict(room_capacity), pins, subject_at, meetings)  # fmt: skip
+    problem = Problem(
+        data,
+        shape,
+        slots,
+        day_order,
+        adults,
+        supports,
+        pupils,
+        interventions,
+        duties,
+        dict(room_capacity),
+        pins,
+        subject_at,
+        meetings,
+    )
     problem.medical_covers = _medical_covers(problem)
     return problem
 
@@ -291,14 +300,19 @@ def _eligible(adults: list[Adult], skills: frozenset[str], t: int) -> list[int]:
 def _supports(
     data: SchoolData, meetings: dict[str, set[int]], resolve: Resolve, adults: list[Adult]
 ) -> list[ClassSupport]:
-    out = []
+    out: list[ClassSupport] = []
     for row in data.support:
         meets = meetings.get(row.class_, set())
         wanted = meets if row.when is None else resolve(row.when) & meets
         support = ClassSupport(
-            len(out), row.class_, sorted(wanted), row.staff, frozenset(row.skills),
-            frozenset(row.subjects), row.priority,
-        )  # fmt: skip
+            len(out),
+            row.class_,
+            sorted(wanted),
+            row.staff,
+            frozenset(row.skills),
+            frozenset(row.subjects),
+            row.priority,
+        )
         support.candidates = {t: _eligible(adults, support.skills, t) for t in support.slots}
         out.append(support)
     return out
@@ -356,9 +370,7 @@ def _pupils(
         medical = None
         if p.medical is not None:
             medical = MedicalNeed(frozenset(p.medical.skills), sorted(resolve(p.medical.when)))
-        out.append(
-            PupilInfo(i, p.id, place, lesson_minutes, math.floor(max_w * lesson_minutes + 1e-9), plan, medical)
-        )
+        out.append(PupilInfo(i, p.id, place, lesson_minutes, math.floor(max_w * lesson_minutes + 1e-9), plan, medical))
     return out
 
 
@@ -379,15 +391,23 @@ def _interventions(
         for t in sorted(resolve(iv.when)):
             if slots[t].minutes < iv.minutes:
                 continue
-            if any(
-                t in pupils[p].place and subject_at.get((pupils[p].place[t], t)) in avoid for p in members
-            ):
+            if any(t in pupils[p].place and subject_at.get((pupils[p].place[t], t)) in avoid for p in members):
                 continue
             allowed.append(t)
         info = InterventionInfo(
-            i, iv.id, members, iv.sessions, iv.minutes, frozenset(iv.skills), iv.same_staff,
-            iv.one_per_day, allowed, iv.room_kind, iv.counts_for_ehcp, iv.priority,
-        )  # fmt: skip
+            i,
+            iv.id,
+            members,
+            iv.sessions,
+            iv.minutes,
+            frozenset(iv.skills),
+            iv.same_staff,
+            iv.one_per_day,
+            allowed,
+            iv.room_kind,
+            iv.counts_for_ehcp,
+            iv.priority,
+        )
         info.candidates = {t: _eligible(adults, info.skills, t) for t in allowed}
         for p in members:
             pupils[p].interventions.append(i)
@@ -399,9 +419,16 @@ def _duties(data: SchoolData, resolve: Resolve, adults: list[Adult]) -> list[Dut
     out = []
     for j, d in enumerate(data.duties):
         info = DutyInfo(
-            j, d.id, d.name, sorted(resolve(d.when)), d.staff, frozenset(d.skills),
-            frozenset(d.any_skills), d.paid == Paid.extra, d.priority,
-        )  # fmt: skip
+            j,
+            d.id,
+            d.name,
+            sorted(resolve(d.when)),
+            d.staff,
+            frozenset(d.skills),
+            frozenset(d.any_skills),
+            d.paid == Paid.extra,
+            d.priority,
+        )
         info.candidates = {t: _eligible(adults, info.skills, t) for t in info.slots}
         out.append(info)
     return out

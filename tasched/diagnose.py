@@ -56,30 +56,56 @@ def _ehcp_plans(prob: Problem) -> list[Finding]:
         task = f"pupil:{pupil.id}"
         hours = _hours(plan.required_minutes)
         if not plan.slots:
-            out.append(Finding("error", task, f"needs {hours} h but there is no slot where support may be "
-                                              "given (check ehcp.when, ehcp.subjects and the pupil's classes)"))  # fmt: skip
+            out.append(
+                Finding(
+                    "error",
+                    task,
+                    f"needs {hours} h but there is no slot where support may be "
+                    "given (check ehcp.when, ehcp.subjects and the pupil's classes)",
+                )
+            )
             continue
         eligible = {a for t in plan.slots for a in plan.candidates[t]}
         skilled = {a.index for a in prob.adults if a.can(plan.skills)}
         need = max(plan.min_staff, plan.adults)
         if len(eligible) < need:
             what = f"with {_skills_text(plan.skills)} " if plan.skills else ""
-            rule = "2:1 support (ehcp.adults 2)" if plan.adults > plan.min_staff else (
-                f"rotation.min_staff {plan.min_staff}")  # fmt: skip
+            rule = (
+                "2:1 support (ehcp.adults 2)"
+                if plan.adults > plan.min_staff
+                else (f"rotation.min_staff {plan.min_staff}")
+            )
             where = "" if eligible == skilled else " in the slots where support may be given"
-            out.append(Finding("error", task, f"needs support from {need} adults {what}({rule}), but only "
-                                              f"{_who(prob, eligible)} can{where}"))  # fmt: skip
+            out.append(
+                Finding(
+                    "error",
+                    task,
+                    f"needs support from {need} adults {what}({rule}), but only {_who(prob, eligible)} can{where}",
+                )
+            )
             continue
         # Slots where enough eligible adults work: the most the week can hold.
         possible = sum(prob.slots[t].minutes for t in plan.slots if len(plan.candidates[t]) >= plan.adults)
         by_share = len(eligible) * plan.max_share_minutes
         if possible < plan.required_minutes:
-            out.append(Finding("warning", task, f"needs {hours} h but only {_hours(possible)} h of its "
-                                                "support slots have an eligible adult at work"))  # fmt: skip
+            out.append(
+                Finding(
+                    "warning",
+                    task,
+                    f"needs {hours} h but only {_hours(possible)} h of its "
+                    "support slots have an eligible adult at work",
+                )
+            )
         elif by_share < plan.required_minutes:
-            out.append(Finding("warning", task, f"needs {hours} h but rotation.max_share lets each of the "
-                                                f"{len(eligible)} eligible adults ({_who(prob, eligible)}) give "
-                                                f"{_hours(plan.max_share_minutes)} h: {_hours(by_share)} h at most"))  # fmt: skip
+            out.append(
+                Finding(
+                    "warning",
+                    task,
+                    f"needs {hours} h but rotation.max_share lets each of the "
+                    f"{len(eligible)} eligible adults ({_who(prob, eligible)}) give "
+                    f"{_hours(plan.max_share_minutes)} h: {_hours(by_share)} h at most",
+                )
+            )
     return out
 
 
@@ -92,17 +118,27 @@ def _medical_needs(prob: Problem) -> list[Finding]:
         skilled = {a.index for a in prob.adults if a.can(need.skills)}
         task = f"medical:{pupil.id}"
         if not skilled:
-            out.append(Finding("error", task, f"needs an adult with {_skills_text(need.skills)} nearby, "
-                                              "but no adult has it"))  # fmt: skip
+            out.append(
+                Finding("error", task, f"needs an adult with {_skills_text(need.skills)} nearby, but no adult has it")
+            )
             continue
         uncovered = [t for t in need.slots if not any(t in prob.adults[a].works for a in skilled)]
         no_duty = [t for t in need.slots if t not in pupil.place and not any(t in d.slots for d in prob.duties)]
         if uncovered:
-            out.append(Finding("warning", task, f"no adult with {_skills_text(need.skills)} works at "
-                                                f"{_labels(prob, uncovered)}"))  # fmt: skip
+            out.append(
+                Finding(
+                    "warning", task, f"no adult with {_skills_text(need.skills)} works at {_labels(prob, uncovered)}"
+                )
+            )
         if no_duty:
-            out.append(Finding("warning", task, f"has no lesson and there is no duty at {_labels(prob, no_duty)}, "
-                                                "so nobody can be near then; add a duty or narrow medical.when"))  # fmt: skip
+            out.append(
+                Finding(
+                    "warning",
+                    task,
+                    f"has no lesson and there is no duty at {_labels(prob, no_duty)}, "
+                    "so nobody can be near then; add a duty or narrow medical.when",
+                )
+            )
     return out
 
 
@@ -113,13 +149,20 @@ def _interventions(prob: Problem) -> list[Finding]:
         task = f"intervention:{iv.id}"
         skills = _skills_text(iv.skills) or "its skills"
         if not iv.slots:
-            out.append(Finding("warning", task, f"no allowed slot is at least {iv.minutes} minutes long outside "
-                                                "its avoided subjects: no session can run"))  # fmt: skip
+            out.append(
+                Finding(
+                    "warning",
+                    task,
+                    f"no allowed slot is at least {iv.minutes} minutes long outside "
+                    "its avoided subjects: no session can run",
+                )
+            )
             continue
         trained = {a for t in iv.slots for a in iv.candidates[t]}
         if not trained:
-            out.append(Finding("warning", task, f"no adult with {skills} works in its allowed slots: "
-                                                "no session can run"))  # fmt: skip
+            out.append(
+                Finding("warning", task, f"no adult with {skills} works in its allowed slots: no session can run")
+            )
             continue
         if iv.same_staff:
             best = max(len({prob.slots[t].day for t in iv.slots if a in iv.candidates[t]}) for a in trained)
@@ -128,8 +171,13 @@ def _interventions(prob: Problem) -> list[Finding]:
             best = len({prob.slots[t].day for t in iv.slots if iv.candidates[t]})
             days_text = "days with a trained adult and an allowed slot"
         if iv.one_per_day and best < iv.sessions:
-            out.append(Finding("warning", task, f"needs {iv.sessions} sessions a week, one a day, but there are "
-                                                f"only {best} {days_text} ({skills})"))  # fmt: skip
+            out.append(
+                Finding(
+                    "warning",
+                    task,
+                    f"needs {iv.sessions} sessions a week, one a day, but there are only {best} {days_text} ({skills})",
+                )
+            )
     return out
 
 
@@ -142,13 +190,25 @@ def _duties(prob: Problem) -> list[Finding]:
         if thin:
             t = thin[0]
             skills = f" with {_skills_text(duty.skills)}" if duty.skills else ""
-            out.append(Finding("warning", task, f"needs {duty.staff} adults{skills} at {_labels(prob, thin)}, but "
-                                                f"at {prob.slots[t].label} only {len(duty.candidates[t])} work then"))  # fmt: skip
+            out.append(
+                Finding(
+                    "warning",
+                    task,
+                    f"needs {duty.staff} adults{skills} at {_labels(prob, thin)}, but "
+                    f"at {prob.slots[t].label} only {len(duty.candidates[t])} work then",
+                )
+            )
         for skill in sorted(duty.any_skills):
             missing = [t for t in duty.slots if not any(skill in prob.adults[a].skills for a in duty.candidates[t])]
             if missing:
-                out.append(Finding("warning", task, f"needs someone with {skill} on it, but nobody with {skill} "
-                                                    f"works at {_labels(prob, missing)}, so it cannot be staffed then"))  # fmt: skip
+                out.append(
+                    Finding(
+                        "warning",
+                        task,
+                        f"needs someone with {skill} on it, but nobody with {skill} "
+                        f"works at {_labels(prob, missing)}, so it cannot be staffed then",
+                    )
+                )
     return out
 
 
@@ -167,10 +227,16 @@ def _skills_time(prob: Problem) -> list[Finding]:
         supply = sum(a.cap_minutes for a in prob.adults if skill in a.skills)
         if supply < minutes:
             holders = {a.index for a in prob.adults if skill in a.skills}
-            out.append(Finding("warning", f"skill:{skill}", f"plans and interventions need {_hours(minutes)} h of "
-                                                            f"adults with {skill}, but those adults "
-                                                            f"({_who(prob, holders)}) are contracted for "
-                                                            f"{_hours(supply)} h"))  # fmt: skip
+            out.append(
+                Finding(
+                    "warning",
+                    f"skill:{skill}",
+                    f"plans and interventions need {_hours(minutes)} h of "
+                    f"adults with {skill}, but those adults "
+                    f"({_who(prob, holders)}) are contracted for "
+                    f"{_hours(supply)} h",
+                )
+            )
     return out
 
 

@@ -87,7 +87,7 @@ def _break_kept(delivery: Delivery, a: int, t: int) -> bool:
 
 
 def _task_kind(task: str) -> str:
-    kind, _, target = task.partition(":")
+    kind = task.partition(":")[0]
     return {
         "pupil": "supporting another EHC pupil",
         "class": "class support",
@@ -211,8 +211,13 @@ def _intervention(delivery: Delivery, iv_id: str) -> str:
         return f"no room of kind {iv.room_kind}"
     if iv.same_staff:
         held = delivery.sessions.get(iv_id, [])
-        lead = {r["staff"] for rows in delivery.by_adult.values() for rs in rows.values() for r in rs
-                if r["task"] == f"intervention:{iv_id}"}  # fmt: skip
+        lead = {
+            r["staff"]
+            for rows in delivery.by_adult.values()
+            for rs in rows.values()
+            for r in rs
+            if r["task"] == f"intervention:{iv_id}"
+        }
         who = next(iter(lead)) if lead else None
         if who is not None:
             a = prob.adult_index[who]
@@ -257,8 +262,14 @@ _EXPLAINERS = {
 # --- tasched explain: one person's or class's week -----------------------------------------
 
 
-def explain_week(problem: Problem, rota: dict[str, Any], *, pupil: str | None = None,
-                 staff: str | None = None, class_id: str | None = None) -> list[Any]:  # fmt: skip
+def explain_week(
+    problem: Problem,
+    rota: dict[str, Any],
+    *,
+    pupil: str | None = None,
+    staff: str | None = None,
+    class_id: str | None = None,
+) -> list[Any]:
     """Rich renderables: the week of a pupil, an adult or a class, with each demand,
     what was delivered, by whom, and why anything is missing."""
     from rich.table import Table
@@ -304,8 +315,7 @@ def explain_week(problem: Problem, rota: dict[str, Any], *, pupil: str | None = 
         items = []
         if info.ehcp is not None:
             got = delivery.ehc_minutes(info.index) / 60
-            givers = sorted(((a, m) for (a, p), m in delivery.contact.items() if p == pupil and m),
-                            key=lambda x: -x[1])  # fmt: skip
+            givers = sorted(((a, m) for (a, p), m in delivery.contact.items() if p == pupil and m), key=lambda x: -x[1])
             by = ", ".join(f"{a} {m / 60:g} h" for a, m in givers) or "nobody"
             reason = shortfalls.get(f"pupil:{pupil}", {}).get("reason", "")
             items.append(("EHC support", f"{info.ehcp.required_minutes / 60:g} h", f"{got:g} h ({by})", reason))
@@ -319,14 +329,21 @@ def explain_week(problem: Problem, rota: dict[str, Any], *, pupil: str | None = 
             reason = shortfalls.get(f"intervention:{iv.id}", {}).get("reason", "")
             items.append((f"intervention {iv.id}", f"{iv.sessions} sessions", f"{held} sessions", reason))
         out.append(summary(f"Pupil {pupil}", items))
-        out.append(grid(f"{pupil}'s week", lambda t: ", ".join(by_slot.get(t, [])) or
-                        ("lesson" if t in info.place else "")))  # fmt: skip
+        out.append(
+            grid(f"{pupil}'s week", lambda t: ", ".join(by_slot.get(t, [])) or ("lesson" if t in info.place else ""))
+        )
     if staff is not None:
         adult = next(a for a in problem.adults if a.id == staff)
         mine = delivery.by_adult.get(staff, {})
         used = delivery.contract_minutes(staff)
-        items = [("contracted time", f"{adult.contract_minutes / 60:g} h", f"{used / 60:g} h",
-                  f"{max(0, adult.contract_minutes - adult.liaison_minutes - used)} minutes idle")]  # fmt: skip
+        items = [
+            (
+                "contracted time",
+                f"{adult.contract_minutes / 60:g} h",
+                f"{used / 60:g} h",
+                f"{max(0, adult.contract_minutes - adult.liaison_minutes - used)} minutes idle",
+            )
+        ]
         duties = sum(1 for rs in mine.values() for r in rs if r["task"].startswith("duty:"))
         items.append(("duties", "" if adult.max_duties is None else f"at most {adult.max_duties}", str(duties), ""))
         out.append(summary(f"Staff {staff}", items))
@@ -348,7 +365,9 @@ def explain_week(problem: Problem, rota: dict[str, Any], *, pupil: str | None = 
         need = sum(wanted.values())
         got = sum(min(wanted.get(t, 0), len(a)) for t, a in given.items())
         reason = shortfalls.get(f"class:{class_id}", {}).get("reason", "")
-        out.append(summary(f"Class {class_id}", [("class support", f"{need} adult-slots", f"{got} adult-slots", reason)]))
+        out.append(
+            summary(f"Class {class_id}", [("class support", f"{need} adult-slots", f"{got} adult-slots", reason)])
+        )
 
         def class_cell(t: int) -> str:
             if t not in problem.class_slots.get(class_id, set()):

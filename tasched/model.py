@@ -17,9 +17,21 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 FORMAT_VERSION = 1
 
 NEED_CODES = (
-    "SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "ASD",
-    "HI", "VI", "MSI", "PD", "DS", "OTH", "NSA",
-)  # fmt: skip
+    "SPLD",
+    "MLD",
+    "SLD",
+    "PMLD",
+    "SEMH",
+    "SLCN",
+    "ASD",
+    "HI",
+    "VI",
+    "MSI",
+    "PD",
+    "DS",
+    "OTH",
+    "NSA",
+)
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _TASK = re.compile(r"^(class|pupil|intervention|duty):(.+)$|^free$")
@@ -124,7 +136,7 @@ class Slot(Strict):
             # YAML 1.1 reads an unquoted 08:50 as the sexagesimal integer 530.
             value = f"{value // 60:02d}:{value % 60:02d}"
         if not isinstance(value, str) or not _TIME.match(value.strip()):
-            raise ValueError(f"{value!r} is not a time; write it as HH:MM, e.g. \"09:15\"")
+            raise ValueError(f'{value!r} is not a time; write it as HH:MM, e.g. "09:15"')
         hours, minutes = value.strip().split(":")
         return f"{int(hours):02d}:{minutes}"
 
@@ -252,7 +264,9 @@ class Intervention(Strict):
     same_staff: bool = Field(True, description="One adult delivers every session.")
     one_per_day: bool = Field(True, description="At most one session a day.")
     when: When = Field("lesson", description="Allowed slots.")
-    avoid_subjects: list[str] = Field(default_factory=list, description="Never withdraw the pupils from these subjects.")
+    avoid_subjects: list[str] = Field(
+        default_factory=list, description="Never withdraw the pupils from these subjects."
+    )
     room_kind: str | None = Field(None, description="Sessions need a room of this kind.")
     counts_for_ehcp: bool = Field(False, description="Session time counts toward the pupils' EHC hours.")
     priority: Priority = Priority.normal

@@ -120,18 +120,22 @@ def apply_overrides(data: SchoolData, absent: list[str] = (), pins: list[str] = 
         try:
             new_pins.append(Pin(staff=staff.strip(), when=when.strip(), task=task.strip()))
         except ValueError:
-            problems.append(Problem(f"--pin {text!r}", "task", "a task is class:ID, pupil:ID, intervention:ID, "
-                                                               "duty:ID or free"))  # fmt: skip
+            problems.append(
+                Problem(f"--pin {text!r}", "task", "a task is class:ID, pupil:ID, intervention:ID, duty:ID or free")
+            )
     if problems:
         raise InputError(problems)
     changed = data.model_copy(update={"absences": [*data.absences, *new_absences], "pins": [*data.pins, *new_pins]})
     first_absence, first_pin = len(data.absences), len(data.pins)
 
-    def locate(path: tuple) -> str:  # type: ignore[type-arg]
-        if path and path[0] == "absences" and len(path) > 1 and path[1] >= first_absence:
-            return f"--absent {absent[path[1] - first_absence]!r}"
-        if path and path[0] == "pins" and len(path) > 1 and path[1] >= first_pin:
-            return f"--pin {pins[path[1] - first_pin]!r}"
+    def locate(path: tuple[str | int, ...]) -> str:
+        index = path[1] if len(path) > 1 else None
+        if not isinstance(index, int):
+            return ""
+        if path[0] == "absences" and index >= first_absence:
+            return f"--absent {absent[index - first_absence]!r}"
+        if path[0] == "pins" and index >= first_pin:
+            return f"--pin {pins[index - first_pin]!r}"
         return ""
 
     found = [p for p in check_school(changed, locate) if p.location.startswith("--")]

@@ -215,7 +215,10 @@ def compute_kpis(delivery: Delivery) -> dict[str, Any]:
             "overtime_hours": round(overtime, 2),
             "idle_minutes": max(0, adult.contract_minutes - adult.liaison_minutes - contract),
             "duties": sum(
-                1 for rows in delivery.by_adult.get(adult.id, {}).values() for r in rows if r["task"].startswith("duty:")
+                1
+                for rows in delivery.by_adult.get(adult.id, {}).values()
+                for r in rows
+                if r["task"].startswith("duty:")
             ),
         }
         if adult.hourly_cost is not None:

@@ -99,9 +99,7 @@ class Facts:
         self.support_at = self._support_cover()
         self.duty_slots = {d.id: self.when(d.when) for d in school.duties}
         self.session_slots = {i.id: self._session_slots(i.id) for i in school.interventions}
-        self.ehc_slots = {
-            p.id: self._ehc_slots(p, p.ehcp) for p in school.pupils if p.ehcp is not None
-        }
+        self.ehc_slots = {p.id: self._ehc_slots(p, p.ehcp) for p in school.pupils if p.ehcp is not None}
 
     def when(self, expr: str | None) -> set[DaySlot]:
         """The week slots (closed ones removed) a when-expression names."""
@@ -201,9 +199,7 @@ class Facts:
         own = pupil.rotation
         min_staff = own.min_staff if own and own.min_staff is not None else base.min_staff
         max_share = own.max_share if own and own.max_share is not None else base.max_share
-        max_run = (
-            own.max_consecutive if own and own.max_consecutive is not None else base.max_consecutive
-        )
+        max_run = own.max_consecutive if own and own.max_consecutive is not None else base.max_consecutive
         return min_staff, max_share, max_run
 
 
@@ -254,15 +250,9 @@ class Index:
         by_staff: defaultdict[str, list[Row]] = defaultdict(list)
         at: defaultdict[DaySlot, list[Row]] = defaultdict(list)
         by_task: defaultdict[tuple[str, DaySlot], list[Row]] = defaultdict(list)
-        task_slots: defaultdict[str, defaultdict[DaySlot, list[Row]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        in_session: defaultdict[str, defaultdict[DaySlot, list[str]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        contact: defaultdict[str, defaultdict[str, set[DaySlot]]] = defaultdict(
-            lambda: defaultdict(set)
-        )
+        task_slots: defaultdict[str, defaultdict[DaySlot, list[Row]]] = defaultdict(lambda: defaultdict(list))
+        in_session: defaultdict[str, defaultdict[DaySlot, list[str]]] = defaultdict(lambda: defaultdict(list))
+        contact: defaultdict[str, defaultdict[str, set[DaySlot]]] = defaultdict(lambda: defaultdict(set))
         for row in rows:
             by_place[row.staff, row.t].append(row)
             by_staff[row.staff].append(row)
@@ -363,15 +353,11 @@ def _parse_row(facts: Facts, n: int, item: Any) -> tuple[Row | None, Violation |
     assert staff is not None and day is not None and slot is not None
     t = (facts.day_index[day], facts.slot_index[slot])
     if t in facts.closed:
-        return bad(
-            f"{staff} at {day} {slot} has {item['task']}, but that slot is closed", "availability"
-        )
+        return bad(f"{staff} at {day} {slot} has {item['task']}, but that slot is closed", "availability")
     task = item["task"]
     match = _TASK.match(task) if isinstance(task, str) else None
     if match is None:
-        return bad(
-            f"task {task!r} is not class:ID, pupil:ID, intervention:ID or duty:ID", "unknown_task"
-        )
+        return bad(f"task {task!r} is not class:ID, pupil:ID, intervention:ID or duty:ID", "unknown_task")
     kind, ref = match.group(1), match.group(2)
     known = {
         "class": facts.classes,
@@ -445,9 +431,7 @@ def check_skills(facts: Facts, ix: Index) -> Iterator[Violation]:
         has = set(facts.staff[row.staff].skills)
         missing = [s for s in _required_skills(facts, row) if s not in has]
         if missing:
-            yield Violation(
-                "skills", f"{_who(row, facts)} on {row.task} lacks {', '.join(missing)}"
-            )
+            yield Violation("skills", f"{_who(row, facts)} on {row.task} lacks {', '.join(missing)}")
 
 
 def contract_slots(rows: Iterable[Row], facts: Facts) -> set[DaySlot]:
@@ -520,8 +504,7 @@ def check_ehcp_mode(facts: Facts, ix: Index) -> Iterator[Violation]:
         if allowed != EhcpMode.any and row.mode != allowed.value:
             yield Violation(
                 "ehcp_mode",
-                f"{_who(row, facts)} supports {row.ref} {row.mode}, "
-                f"but the plan's mode is {allowed.value}",
+                f"{_who(row, facts)} supports {row.ref} {row.mode}, but the plan's mode is {allowed.value}",
             )
         elif row.mode == "in_class" and row.t not in facts.place[row.ref]:
             yield Violation(
@@ -556,8 +539,7 @@ def check_ehcp_in_session(facts: Facts, ix: Index) -> Iterator[Violation]:
         if sessions:
             yield Violation(
                 "ehcp_in_session",
-                f"{_who(row, facts)} supports {row.ref}, who is in intervention "
-                f"{', '.join(sessions)} then",
+                f"{_who(row, facts)} supports {row.ref}, who is in intervention {', '.join(sessions)} then",
             )
 
 
@@ -577,8 +559,7 @@ def check_one_place(facts: Facts, ix: Index) -> Iterator[Violation]:
         elif len({r.mode for r in rows}) > 1:
             yield Violation(
                 "one_place",
-                f"{where} supports {', '.join(r.ref for r in rows)} "
-                "partly in class, partly withdrawn",
+                f"{where} supports {', '.join(r.ref for r in rows)} partly in class, partly withdrawn",
             )
 
 
@@ -594,13 +575,9 @@ def check_pooling(facts: Facts, ix: Index) -> Iterator[Violation]:
         maxes = {p: _ehcp(facts, p).group_max for p in group}
         solo = [p for p, m in maxes.items() if m < 2]
         if solo:
-            yield Violation(
-                "pooling", f"{where}, but {', '.join(solo)} must be supported one-to-one"
-            )
+            yield Violation("pooling", f"{where}, but {', '.join(solo)} must be supported one-to-one")
         elif len(group) > min(maxes.values()):
-            yield Violation(
-                "pooling", f"{where}; the smallest group_max among them is {min(maxes.values())}"
-            )
+            yield Violation("pooling", f"{where}; the smallest group_max among them is {min(maxes.values())}")
         in_class = [r.ref for r in rows if r.kind == "pupil" and r.mode == "in_class"]
         classes = {facts.place[p].get(t) for p in in_class}
         if len(classes) > 1:
@@ -627,9 +604,7 @@ def check_over_support(facts: Facts, ix: Index) -> Iterator[Violation]:
             )
 
 
-def _rotated_pupils(
-    facts: Facts, ix: Index
-) -> Iterator[tuple[Pupil, Ehcp, dict[str, set[DaySlot]]]]:
+def _rotated_pupils(facts: Facts, ix: Index) -> Iterator[tuple[Pupil, Ehcp, dict[str, set[DaySlot]]]]:
     for pupil, by_adult in ix.contact.items():
         p = facts.pupils[pupil]
         if p.ehcp is not None and by_adult:
@@ -660,8 +635,7 @@ def check_rotation_max_share(facts: Facts, ix: Index) -> Iterator[Violation]:
             if got > cap:
                 yield Violation(
                     "rotation_max_share",
-                    f"{adult} gives {p.id} {got} EHC minutes; max_share {share:g} of "
-                    f"{ehcp.hours:g} h allows {cap}",
+                    f"{adult} gives {p.id} {got} EHC minutes; max_share {share:g} of {ehcp.hours:g} h allows {cap}",
                 )
 
 
@@ -904,11 +878,7 @@ def check_break(facts: Facts, ix: Index) -> Iterator[Violation]:
             span = facts.ends[last] - facts.starts[first]
             if span <= rules.break_after_minutes:
                 continue
-            free = [
-                s
-                for s in range(first + 1, last)
-                if s not in used and facts.minutes[s] >= rules.break_minutes
-            ]
+            free = [s for s in range(first + 1, last) if s not in used and facts.minutes[s] >= rules.break_minutes]
             if not free:
                 yield Violation(
                     "break",
@@ -923,9 +893,7 @@ def _medical_needs_in(facts: Facts, class_id: str, t: DaySlot) -> list[set[str]]
     return [
         set(p.medical.skills)
         for p in facts.school.pupils
-        if p.medical is not None
-        and facts.place[p.id].get(t) == class_id
-        and t in facts.when(p.medical.when)
+        if p.medical is not None and facts.place[p.id].get(t) == class_id and t in facts.when(p.medical.when)
     ]
 
 
@@ -946,8 +914,7 @@ def check_class_support_slot(facts: Facts, ix: Index) -> Iterator[Violation]:
         yield Violation(
             "class_support_slot",
             f"{', '.join(adults)} supports class {ref} at {facts.name(t)}, where no support row "
-            "of the class asks for it"
-            + (" and it is not one adult with a pupil's medical skills" if needs else ""),
+            "of the class asks for it" + (" and it is not one adult with a pupil's medical skills" if needs else ""),
         )
 
 
@@ -1220,8 +1187,7 @@ def compare_shortfalls(derived: list[dict[str, Any]], given: Any) -> Iterator[Vi
             if value is None or not _close(value, want[key]):
                 yield Violation(
                     rule,
-                    f"the rota's shortfall on {task} has {key} {item.get(key)!r}; "
-                    f"the rows give {want[key]:g}",
+                    f"the rota's shortfall on {task} has {key} {item.get(key)!r}; the rows give {want[key]:g}",
                 )
     for task, want in expected.items():
         if task not in seen:
@@ -1271,9 +1237,7 @@ def _compare_fields(where: str, want: dict[str, Any], got: dict[str, Any]) -> It
         tolerance = RATIO_TOLERANCE if name in _RATIOS else TOLERANCE
         number = _number(got.get(name))
         if number is None or not _close(number, float(value), tolerance):
-            yield Violation(
-                "kpi_mismatch", f"{where}.{name} is {got.get(name)!r}; the rows give {value:g}"
-            )
+            yield Violation("kpi_mismatch", f"{where}.{name} is {got.get(name)!r}; the rows give {value:g}")
 
 
 def check_meta(rota: dict[str, Any]) -> Iterator[Violation]:
@@ -1288,9 +1252,7 @@ def check_meta(rota: dict[str, Any]) -> Iterator[Violation]:
             f"meta.status is {meta.get('status')!r}; it must be one of {', '.join(STATUSES)}",
         )
     if meta.get("format_version") != 1:
-        yield Violation(
-            "row_format", f"meta.format_version is {meta.get('format_version')!r}, not 1"
-        )
+        yield Violation("row_format", f"meta.format_version is {meta.get('format_version')!r}, not 1")
 
 
 # ---------------------------------------------------------------------------
@@ -1320,9 +1282,7 @@ def verify(school: SchoolData, rota: dict[str, Any], *, rows_only: bool = False)
     meta = rota.get("meta")
     if isinstance(meta, dict) and meta.get("status") == "no_rota":
         if raw:
-            violations.append(
-                Violation("row_format", "status is no_rota, but the rota has assignment rows")
-            )
+            violations.append(Violation("row_format", "status is no_rota, but the rota has assignment rows"))
         return Report(violations, [], {}, rows=0)
 
     facts = Facts(school)

@@ -36,9 +36,7 @@ def class_meetings(data: SchoolData, shape: WeekShape | None = None) -> dict[str
     listed: dict[str, set[DaySlot]] = defaultdict(set)
     for lesson in data.lessons:
         listed[lesson.class_] |= parse_when(lesson.when, shape)
-    return {
-        c.id: (listed[c.id] if c.id in listed else lesson_kind) & week for c in data.classes
-    }
+    return {c.id: listed.get(c.id, lesson_kind) & week for c in data.classes}
 
 
 def lesson_subjects(data: SchoolData, shape: WeekShape | None = None) -> dict[tuple[str, DaySlot], str]:
@@ -51,9 +49,7 @@ def lesson_subjects(data: SchoolData, shape: WeekShape | None = None) -> dict[tu
     return subjects
 
 
-def pupil_places(
-    data: SchoolData, meetings: dict[str, set[DaySlot]]
-) -> dict[str, dict[DaySlot, str]]:
+def pupil_places(data: SchoolData, meetings: dict[str, set[DaySlot]]) -> dict[str, dict[DaySlot, str]]:
     """Each pupil's class at each slot where one of their classes meets.
 
     Where two of a pupil's classes meet at once (an input error that validation

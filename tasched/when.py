@@ -21,9 +21,7 @@ DaySlot = tuple[int, int]
 class WhenError(ValueError):
     """A when-expression names something that does not exist, or is malformed."""
 
-    def __init__(
-        self, message: str, token: str = "", suggestion: str | None = None, known: str = ""
-    ) -> None:
+    def __init__(self, message: str, token: str = "", suggestion: str | None = None, known: str = "") -> None:
         if suggestion:
             message = f"{message}; did you mean {suggestion!r}?"
         elif known:
@@ -38,9 +36,7 @@ def _known(what: str, names: Sequence[str], limit: int = 12) -> str:
     names = list(dict.fromkeys(names))
     if not names:
         return ""
-    shown = ", ".join(names[:limit]) + (
-        f" and {len(names) - limit} more" if len(names) > limit else ""
-    )
+    shown = ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
     return f"the {what} are {shown}"
 
 
@@ -85,9 +81,7 @@ def parse_when(expr: str | None, shape: WeekShape) -> set[DaySlot]:
     for item in text.split(","):
         item = item.strip()
         if not item:
-            raise WhenError(
-                f"empty item in when-expression {text!r} (two commas, or a trailing comma)"
-            )
+            raise WhenError(f"empty item in when-expression {text!r} (two commas, or a trailing comma)")
         result |= _parse_item(item, shape)
     return result
 
@@ -134,8 +128,7 @@ def _range(token: str, names: Sequence[str], what: str, shape: WeekShape) -> lis
         first, last = names.index(low), names.index(high)
         if last < first:
             raise WhenError(
-                f"{what} range {token!r} runs backwards; write it in calendar order, "
-                f"e.g. {high}-{low}",
+                f"{what} range {token!r} runs backwards; write it in calendar order, e.g. {high}-{low}",
                 token,
             )
         return list(range(first, last + 1))
@@ -151,9 +144,7 @@ def _day_part(token: str, shape: WeekShape) -> list[int]:
             f"{token!r} is a slot, not a day; write the day part first, e.g. '{first} {token}'",
             token,
         )
-    raise WhenError(
-        f"unknown day {token!r}", token, nearest(token, shape.days), _known("days", shape.days)
-    )
+    raise WhenError(f"unknown day {token!r}", token, nearest(token, shape.days), _known("days", shape.days))
 
 
 def _slot_part(token: str, shape: WeekShape, single: bool = False) -> list[int]:

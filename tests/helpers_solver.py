@@ -191,11 +191,7 @@ def eligible_ignoring(what: str) -> Drop:
     """Candidates for every task ignore `works` (availability) or `skills`."""
 
     def eligible(adults: list[Any], skills: frozenset[str], t: int) -> list[int]:
-        return [
-            a.index
-            for a in adults
-            if (what == "works" or t in a.works) and (what == "skills" or a.can(skills))
-        ]
+        return [a.index for a in adults if (what == "works" or t in a.works) and (what == "skills" or a.can(skills))]
 
     def apply(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(tasched.compile, "_eligible", eligible)
@@ -220,16 +216,14 @@ def intervention_slots_ignoring(what: str) -> Drop:
                 if what != "minutes" and slot.minutes < spec.minutes:
                     continue
                 if what != "avoid_subjects" and any(
-                    problem.subject_at.get((problem.pupils[p].place.get(t, ""), t))
-                    in spec.avoid_subjects
+                    problem.subject_at.get((problem.pupils[p].place.get(t, ""), t)) in spec.avoid_subjects
                     for p in info.pupils
                 ):
                     continue
                 allowed.append(t)
             info.slots = allowed
             info.candidates = {
-                t: [a.index for a in problem.adults if t in a.works and a.can(info.skills)]
-                for t in allowed
+                t: [a.index for a in problem.adults if t in a.works and a.can(info.skills)] for t in allowed
             }
 
     return loosen(f"intervention slots ignore {what}", change)

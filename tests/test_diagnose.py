@@ -52,66 +52,138 @@ CASES = {
     # name: (sections, severity, words the message must name)
     "too few skilled adults for rotation": (
         {"pupils": [{"id": "P014", "classes": ["Y3A"], "ehcp": {"hours": 2, "skills": ["team_teach"]}}]},
-        "error", ["pupil:P014", "2 adults", "team_teach", "rotation.min_staff 2", "only TA07"],
+        "error",
+        ["pupil:P014", "2 adults", "team_teach", "rotation.min_staff 2", "only TA07"],
     ),
     "2:1 with one skilled adult": (
-        {"pupils": [{"id": "P020", "classes": ["Y3A"], "rotation": {"min_staff": 1},
-                     "ehcp": {"hours": 2, "adults": 2, "skills": ["team_teach"]}}]},
-        "error", ["pupil:P020", "2:1", "only TA07"],
+        {
+            "pupils": [
+                {
+                    "id": "P020",
+                    "classes": ["Y3A"],
+                    "rotation": {"min_staff": 1},
+                    "ehcp": {"hours": 2, "adults": 2, "skills": ["team_teach"]},
+                }
+            ]
+        },
+        "error",
+        ["pupil:P020", "2:1", "only TA07"],
     ),
     "medical skill nobody has": (
-        {"pupils": [{"id": "P003", "classes": ["Y3A"], "medical": {"skills": ["epipen"], "when": "lunch"}}],
-         "duties": [{"id": "LUNCH", "name": "Lunch", "when": "lunch"}]},
-        "error", ["medical:P003", "epipen", "no adult has it"],
+        {
+            "pupils": [{"id": "P003", "classes": ["Y3A"], "medical": {"skills": ["epipen"], "when": "lunch"}}],
+            "duties": [{"id": "LUNCH", "name": "Lunch", "when": "lunch"}],
+        },
+        "error",
+        ["medical:P003", "epipen", "no adult has it"],
     ),
     "plan hours beyond the week": (
         {"pupils": [{"id": "P009", "classes": ["Y3A"], "ehcp": {"hours": 10}}]},
-        "warning", ["pupil:P009", "10 h", "4.67 h"],
+        "warning",
+        ["pupil:P009", "10 h", "4.67 h"],
     ),
     "plan hours beyond the rotation share": (
-        {"pupils": [{"id": "P010", "classes": ["Y3A"], "rotation": {"max_share": 0.3},
-                     "ehcp": {"hours": 4, "skills": ["team_teach"]}}],
-         "staff": [{"id": "TA07", "role": "TA3", "hours": 8, "skills": ["team_teach"]},
-                   {"id": "TA08", "role": "TA3", "hours": 8, "skills": ["team_teach"]}]},
-        "warning", ["pupil:P010", "max_share", "TA07, TA08", "2.4 h at most"],
+        {
+            "pupils": [
+                {
+                    "id": "P010",
+                    "classes": ["Y3A"],
+                    "rotation": {"max_share": 0.3},
+                    "ehcp": {"hours": 4, "skills": ["team_teach"]},
+                }
+            ],
+            "staff": [
+                {"id": "TA07", "role": "TA3", "hours": 8, "skills": ["team_teach"]},
+                {"id": "TA08", "role": "TA3", "hours": 8, "skills": ["team_teach"]},
+            ],
+        },
+        "warning",
+        ["pupil:P010", "max_share", "TA07, TA08", "2.4 h at most"],
     ),
     "intervention with no trained adult": (
-        {"pupils": [{"id": "P001", "classes": ["Y3A"]}],
-         "interventions": [{"id": "NELI-1", "programme": "NELI", "pupils": ["P001"], "sessions": 2,
-                            "minutes": 30, "skills": ["neli"]}]},
-        "warning", ["intervention:NELI-1", "neli", "no session can run"],
+        {
+            "pupils": [{"id": "P001", "classes": ["Y3A"]}],
+            "interventions": [
+                {
+                    "id": "NELI-1",
+                    "programme": "NELI",
+                    "pupils": ["P001"],
+                    "sessions": 2,
+                    "minutes": 30,
+                    "skills": ["neli"],
+                }
+            ],
+        },
+        "warning",
+        ["intervention:NELI-1", "neli", "no session can run"],
     ),
     "intervention needs more days than it has": (
-        {"pupils": [{"id": "P001", "classes": ["Y3A"]}],
-         "interventions": [{"id": "SOR", "programme": "Switch-on", "pupils": ["P001"], "sessions": 5,
-                            "minutes": 20}]},
-        "warning", ["intervention:SOR", "5 sessions", "only 2 days"],
+        {
+            "pupils": [{"id": "P001", "classes": ["Y3A"]}],
+            "interventions": [
+                {"id": "SOR", "programme": "Switch-on", "pupils": ["P001"], "sessions": 5, "minutes": 20}
+            ],
+        },
+        "warning",
+        ["intervention:SOR", "5 sessions", "only 2 days"],
     ),
     "duty wants more adults than work then": (
-        {"duties": [{"id": "LUNCH", "name": "Lunch", "when": "Tue lunch", "staff": 2}],
-         "staff": [{"id": "TA01", "role": "TA2", "hours": 8, "available": "Mon"},
-                   {"id": "TA02", "role": "TA2", "hours": 8}]},
-        "warning", ["duty:LUNCH", "2 adults", "Tue LU", "only 1 work"],
+        {
+            "duties": [{"id": "LUNCH", "name": "Lunch", "when": "Tue lunch", "staff": 2}],
+            "staff": [
+                {"id": "TA01", "role": "TA2", "hours": 8, "available": "Mon"},
+                {"id": "TA02", "role": "TA2", "hours": 8},
+            ],
+        },
+        "warning",
+        ["duty:LUNCH", "2 adults", "Tue LU", "only 1 work"],
     ),
     "duty needs a first aider who is off": (
-        {"duties": [{"id": "BREAK", "name": "Break", "when": "lunch", "staff": 1, "any_skills": ["first_aid"]}],
-         "staff": [{"id": "TA01", "role": "TA2", "hours": 8, "skills": ["first_aid"], "available": "Mon"},
-                   {"id": "TA02", "role": "TA2", "hours": 8}]},
-        "warning", ["duty:BREAK", "first_aid", "Tue LU"],
+        {
+            "duties": [{"id": "BREAK", "name": "Break", "when": "lunch", "staff": 1, "any_skills": ["first_aid"]}],
+            "staff": [
+                {"id": "TA01", "role": "TA2", "hours": 8, "skills": ["first_aid"], "available": "Mon"},
+                {"id": "TA02", "role": "TA2", "hours": 8},
+            ],
+        },
+        "warning",
+        ["duty:BREAK", "first_aid", "Tue LU"],
     ),
     "skill demand beyond its holders' hours": (
-        {"pupils": [{"id": "P1", "classes": ["Y3A"], "rotation": {"min_staff": 1, "max_share": 1},
-                     "ehcp": {"hours": 4, "skills": ["makaton"]}},
-                    {"id": "P2", "classes": ["Y3A"], "rotation": {"min_staff": 1, "max_share": 1},
-                     "ehcp": {"hours": 4, "skills": ["makaton"]}}],
-         "staff": [{"id": "TA05", "role": "TA2", "hours": 3, "skills": ["makaton"]}]},
-        "warning", ["skill:makaton", "8 h", "TA05", "3 h"],
+        {
+            "pupils": [
+                {
+                    "id": "P1",
+                    "classes": ["Y3A"],
+                    "rotation": {"min_staff": 1, "max_share": 1},
+                    "ehcp": {"hours": 4, "skills": ["makaton"]},
+                },
+                {
+                    "id": "P2",
+                    "classes": ["Y3A"],
+                    "rotation": {"min_staff": 1, "max_share": 1},
+                    "ehcp": {"hours": 4, "skills": ["makaton"]},
+                },
+            ],
+            "staff": [{"id": "TA05", "role": "TA2", "hours": 3, "skills": ["makaton"]}],
+        },
+        "warning",
+        ["skill:makaton", "8 h", "TA05", "3 h"],
     ),
     "pin the adult cannot keep": (
-        {"pins": [{"staff": "TA02", "when": "Mon P1", "task": "pupil:P014"}],
-         "pupils": [{"id": "P014", "classes": ["Y3A"], "rotation": {"min_staff": 1},
-                     "ehcp": {"hours": 2, "skills": ["team_teach"]}}]},
-        "error", ["pin:TA02", "Mon P1", "lacks", "team_teach"],
+        {
+            "pins": [{"staff": "TA02", "when": "Mon P1", "task": "pupil:P014"}],
+            "pupils": [
+                {
+                    "id": "P014",
+                    "classes": ["Y3A"],
+                    "rotation": {"min_staff": 1},
+                    "ehcp": {"hours": 2, "skills": ["team_teach"]},
+                }
+            ],
+        },
+        "error",
+        ["pin:TA02", "Mon P1", "lacks", "team_teach"],
     ),
 }
 
@@ -149,9 +221,11 @@ def test_warnings_let_the_solve_go_on(tmp_path: Path) -> None:
     path = tmp_path / "school.yaml"
     path.write_text(yaml.safe_dump(school(**CASES["plan hours beyond the week"][0])))
     result = subprocess.run(
-        [sys.executable, "-m", "tasched", "solve", str(path), "-o", str(tmp_path / "rota.yaml"),
-         "--time-limit", "5"], capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "tasched", "solve", str(path), "-o", str(tmp_path / "rota.yaml"), "--time-limit", "5"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "warning: pupil:P009" in result.stderr
     rota = yaml.safe_load((tmp_path / "rota.yaml").read_text())

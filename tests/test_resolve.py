@@ -53,9 +53,13 @@ def test_an_absence_changes_only_the_rows_it_forces(tmp_path: Path) -> None:
     first = solve_file(school, tmp_path / "week1.yaml", time_limit=10, workers=1)
     assert first.status == "optimal"
     second = solve_file(
-        school, tmp_path / "week2.yaml", time_limit=10, workers=1,
-        previous=tmp_path / "week1.yaml", absent=["TA1:Tue"],
-    )  # fmt: skip
+        school,
+        tmp_path / "week2.yaml",
+        time_limit=10,
+        workers=1,
+        previous=tmp_path / "week1.yaml",
+        absent=["TA1:Tue"],
+    )
     data = load_school(school)
     assert verify(data.model_copy(update={"absences": second_absences(data)}), second.to_dict()).ok
     forced = {k for k in _keys(first.assignments) if k[0] == "TA1" and k[1] == "Tue"}
@@ -79,8 +83,9 @@ def test_without_previous_the_solver_may_reshuffle_but_with_it_nothing_moves(tmp
     """Re-solving an optimal rota with nothing changed keeps every row."""
     school = _write(tmp_path)
     solve_file(school, tmp_path / "week1.yaml", time_limit=10, workers=1, seed=1)
-    again = solve_file(school, tmp_path / "week2.yaml", time_limit=10, workers=1, seed=7,
-                       previous=tmp_path / "week1.yaml")  # fmt: skip
+    again = solve_file(
+        school, tmp_path / "week2.yaml", time_limit=10, workers=1, seed=7, previous=tmp_path / "week1.yaml"
+    )
     week1 = yaml.safe_load((tmp_path / "week1.yaml").read_text())
     assert _keys(again.assignments) == _keys(week1["assignments"])
     assert again.meta["changes"]["rows_removed"] == 0
@@ -95,11 +100,12 @@ def test_a_cli_pin_forces_its_task(tmp_path: Path) -> None:
 
 def test_duty_history_spreads_duties_over_the_term(tmp_path: Path) -> None:
     """TA1 and TA2 did every lunch duty so far, so this week's go to TA3 and TA4."""
-    school = _write(tmp_path)
     history = tmp_path / "history"
     history.mkdir()
-    rows = [{"staff": s, "day": "Mon", "slot": "LU", "task": "duty:LUNCH", "mode": None, "pupils": [], "room": None}
-            for s in ("TA1", "TA2")] * 3  # fmt: skip
+    rows = [
+        {"staff": s, "day": "Mon", "slot": "LU", "task": "duty:LUNCH", "mode": None, "pupils": [], "room": None}
+        for s in ("TA1", "TA2")
+    ] * 3
     (history / "week1.yaml").write_text(yaml.safe_dump({"meta": {}, "assignments": rows}))
     text = SCHOOL.replace("duty_fairness: 0", "duty_fairness: 50")
     rota = solve_file(_write(tmp_path, text), None, time_limit=10, workers=1, history=history)
@@ -110,10 +116,23 @@ def test_duty_history_spreads_duties_over_the_term(tmp_path: Path) -> None:
 def test_bad_cli_overrides_exit_2_naming_the_option(tmp_path: Path) -> None:
     school = _write(tmp_path)
     result = subprocess.run(
-        [sys.executable, "-m", "tasched", "solve", str(school), "-o", str(tmp_path / "r.yaml"),
-         "--absent", "TA9:Tue", "--pin", "TA1 Mon P1 class:A"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tasched",
+            "solve",
+            str(school),
+            "-o",
+            str(tmp_path / "r.yaml"),
+            "--absent",
+            "TA9:Tue",
+            "--pin",
+            "TA1 Mon P1 class:A",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 2
     assert "--pin 'TA1 Mon P1 class:A'" in result.stderr and "STAFF:WHEN=TASK" in result.stderr
     assert "Traceback" not in result.stderr

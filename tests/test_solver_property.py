@@ -8,8 +8,8 @@ reports must equal the ones the verifier derives on its own.
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
-
 from strategies import schools
+
 from tasched.model import SchoolData
 from tasched.solver import solve
 from tasched.verify import format_report, verify

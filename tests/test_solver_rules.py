@@ -130,8 +130,7 @@ ONE_CLASS = [{"id": "C1"}]
 TWO_CLASSES = [{"id": "C1"}, {"id": "C2"}]
 # Four adjacent hour-long lessons (no lunch in between), for runs of slots.
 FOUR_LESSONS = [
-    {"id": f"P{i}", "start": f"{8 + i:02d}:00", "end": f"{9 + i:02d}:00", "kind": "lesson"}
-    for i in range(1, 5)
+    {"id": f"P{i}", "start": f"{8 + i:02d}:00", "end": f"{9 + i:02d}:00", "kind": "lesson"} for i in range(1, 5)
 ]
 
 
@@ -165,11 +164,7 @@ SKILLED_TASKS = {
         ("class:C1", 3, 0, "adult-slots"),
     ),
     "ehcp": (
-        {
-            "pupils": [
-                {"id": "P", "classes": ["C1"], "ehcp": {"hours": 1, "skills": ["team_teach"]}}
-            ]
-        },
+        {"pupils": [{"id": "P", "classes": ["C1"], "ehcp": {"hours": 1, "skills": ["team_teach"]}}]},
         ("pupil:P", 1, 0, "hours"),
     ),
     "intervention": (
@@ -288,10 +283,7 @@ def test_one_place_per_slot(solve: Callable[..., Rota]) -> None:
 
 def one_slot_pupils(*pupils: tuple[str, str, int]) -> list[dict[str, Any]]:
     """Pupils (id, class, group_max) each wanting one hour of support at P1 only."""
-    return [
-        {"id": p, "classes": [c], "ehcp": {"hours": 1, "when": "P1", "group_max": g}}
-        for p, c, g in pupils
-    ]
+    return [{"id": p, "classes": [c], "ehcp": {"hours": 1, "when": "P1", "group_max": g}} for p, c, g in pupils]
 
 
 @pytest.mark.parametrize(
@@ -300,9 +292,7 @@ def one_slot_pupils(*pupils: tuple[str, str, int]) -> list[dict[str, Any]]:
     ids=["in_class", "withdrawn_across_classes"],
 )
 @binds(loosen("no pooling (group_max 1)", set_on(plans, group_max=1)))
-def test_pooling_group_of_two(
-    solve: Callable[..., Rota], classes: tuple[str, str], mode: str
-) -> None:
+def test_pooling_group_of_two(solve: Callable[..., Rota], classes: tuple[str, str], mode: str) -> None:
     """group_max 2: the one adult (one hour) supports both pupils at P1 as one group, in
     their shared class, or withdrawn together from different classes."""
     pupils = one_slot_pupils(("P", classes[0], 2), ("Q", classes[1], 2))
@@ -332,9 +322,7 @@ def test_pooling_limits(solve: Callable[..., Rota], case: str) -> None:
     """One adult at P1 and pupils who cannot all be one group: the group obeys group_max
     (min over members, one-to-one alone) and shares a class; the rest are short."""
     pupils = POOL_LIMITS[case]
-    school = make_school(
-        staff=[{"id": "A", "hours": 1}], classes=TWO_CLASSES, pupils=one_slot_pupils(*pupils)
-    )
+    school = make_school(staff=[{"id": "A", "hours": 1}], classes=TWO_CLASSES, pupils=one_slot_pupils(*pupils))
     rota = solve(school)
     group = [r["task"][6:] for r in rows(rota, staff="A", day="Mon", slot="P1")]
     caps = {p: g for p, _, g in pupils}
@@ -439,13 +427,9 @@ def runs(labels: list[str], order: list[str]) -> list[int]:
     return lengths
 
 
-@pytest.mark.parametrize(
-    ("school_most", "pupil_most"), [(2, None), (3, 1)], ids=["rules", "pupil_override"]
-)
+@pytest.mark.parametrize(("school_most", "pupil_most"), [(2, None), (3, 1)], ids=["rules", "pupil_override"])
 @binds(without(rules.add_rotation_rules))
-def test_rotation_max_consecutive(
-    solve: Callable[..., Rota], school_most: int, pupil_most: int | None
-) -> None:
+def test_rotation_max_consecutive(solve: Callable[..., Rota], school_most: int, pupil_most: int | None) -> None:
     """The only adult may be with P in at most max_consecutive adjacent slots (the pupil's
     `rotation` overriding the rules'); P's 3 hours fall in P1-P3, so some go short."""
     most = pupil_most or school_most
@@ -593,9 +577,7 @@ def test_intervention_slot_long_enough(solve: Callable[..., Rota]) -> None:
         staff=[{"id": "A", "hours": 10}],
         classes=ONE_CLASS,
         pupils=PUPIL_P,
-        interventions=[
-            intervention("I", ["P"], sessions=2, minutes=45, one_per_day=False, when="P1, LU")
-        ],
+        interventions=[intervention("I", ["P"], sessions=2, minutes=45, one_per_day=False, when="P1, LU")],
     )
     rota = solve(school)
     assert slots_of(rota, task="intervention:I") == ["Mon P1"], show(rota)
@@ -613,9 +595,7 @@ def test_intervention_avoid_subjects(solve: Callable[..., Rota]) -> None:
             {"class": "C1", "when": "P2", "subject": "En"},
         ],
         pupils=PUPIL_P,
-        interventions=[
-            intervention("I", ["P"], sessions=2, one_per_day=False, avoid_subjects=["Ma"])
-        ],
+        interventions=[intervention("I", ["P"], sessions=2, one_per_day=False, avoid_subjects=["Ma"])],
     )
     rota = solve(school)
     assert slots_of(rota, task="intervention:I") == ["Mon P2"], show(rota)
@@ -646,11 +626,7 @@ def test_session_minutes_count_for_pupils() -> None:
         staff=[{"id": "A", "hours": 2}],
         classes=ONE_CLASS,
         pupils=[{"id": "P", "classes": ["C1"], "ehcp": {"hours": 1}, "max_withdrawal": 0.34}],
-        interventions=[
-            intervention(
-                "I", ["P"], sessions=2, minutes=30, one_per_day=False, counts_for_ehcp=True
-            )
-        ],
+        interventions=[intervention("I", ["P"], sessions=2, minutes=30, one_per_day=False, counts_for_ehcp=True)],
     )
     rota = solve_ok(school)
     assert len(sessions(rota, "I")) == 2, show(rota)
@@ -775,9 +751,7 @@ def test_medical_cover_outside_lessons_is_a_duty() -> None:
 def test_duty_staff_per_slot(solve: Callable[..., Rota]) -> None:
     """A duty wanting 2 adults gets 2, though all 3 adults prefer it."""
     staff = [{"id": a, "hours": 1, "prefer": ["duty:D"]} for a in "ABE"]
-    school = make_school(
-        staff=staff, duties=[{"id": "D", "name": "Lunch", "when": "LU", "staff": 2}]
-    )
+    school = make_school(staff=staff, duties=[{"id": "D", "name": "Lunch", "when": "LU", "staff": 2}])
     rota = solve(school)
     assert len(rows(rota, task="duty:D")) == 2, show(rota)
     assert rota.shortfalls == []
@@ -824,10 +798,7 @@ def test_break(solve: Callable[..., Rota]) -> None:
 def test_break_needed_once_a_day() -> None:
     """Six adjacent lessons, break_after 150: one free slot between the first and last task
     is the day's break (rule 13), so the one adult can cover 5 of the 6."""
-    six = [
-        {"id": f"P{i}", "start": f"{8 + i:02d}:00", "end": f"{9 + i:02d}:00", "kind": "lesson"}
-        for i in range(1, 7)
-    ]
+    six = [{"id": f"P{i}", "start": f"{8 + i:02d}:00", "end": f"{9 + i:02d}:00", "kind": "lesson"} for i in range(1, 7)]
     school = make_school(
         slots=six,
         staff=[{"id": "A", "hours": 10}],
@@ -844,9 +815,7 @@ def test_break_needed_once_a_day() -> None:
 def test_class_support_staff_per_slot(solve: Callable[..., Rota]) -> None:
     """Support wanting 2 adults at P1 gets 2, though all 3 adults prefer the class."""
     staff = [{"id": a, "hours": 1, "prefer": ["class:C1"]} for a in "ABE"]
-    school = make_school(
-        staff=staff, classes=ONE_CLASS, support=[{"class": "C1", "when": "P1", "staff": 2}]
-    )
+    school = make_school(staff=staff, classes=ONE_CLASS, support=[{"class": "C1", "when": "P1", "staff": 2}])
     rota = solve(school)
     assert len(rows(rota, task="class:C1")) == 2, show(rota)
     assert rota.shortfalls == []
@@ -954,11 +923,7 @@ SHORTFALLS = {
         ("pupil:P", 2, 1, "hours"),
     ),
     "medical": (
-        {
-            "pupils": [
-                {"id": "P", "classes": ["C1"], "medical": {"skills": ["epipen"], "when": "P1, LU"}}
-            ]
-        },
+        {"pupils": [{"id": "P", "classes": ["C1"], "medical": {"skills": ["epipen"], "when": "P1, LU"}}]},
         ("medical:P", 2, 0, "slots"),
     ),
     "duty": (

@@ -127,10 +127,8 @@ def set_(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
         node: Any = data
         keys = path.split(".")
         for key in keys[:-1]:
-            if isinstance(node, list):
-                node = next(x for x in node if x.get("id") == key)
-            else:
-                node = node.setdefault(key, [])
+            is_list = isinstance(node, list)
+            node = next(x for x in node if x.get("id") == key) if is_list else node.setdefault(key, [])
         if isinstance(node, list):
             node.append(value)
         else:
@@ -180,9 +178,7 @@ def _blank_reason(rota: dict[str, Any]) -> None:
 
 
 def _fake_shortfall(rota: dict[str, Any]) -> None:
-    rota["shortfalls"].append(
-        {"task": "pupil:p1", "required": 2, "delivered": 1, "unit": "hours", "reason": "x"}
-    )
+    rota["shortfalls"].append({"task": "pupil:p1", "required": 2, "delivered": 1, "unit": "hours", "reason": "x"})
 
 
 CASES: dict[str, Case] = {
@@ -300,9 +296,7 @@ CASES: dict[str, Case] = {
             row("A", "Mon", "P1", "pupil:p2"),
             row("A", "Mon", "P1", "pupil:p5"),
         ],
-        patch=set_(
-            "pupils.x", {"id": "p5", "classes": ["K1"], "ehcp": {"hours": 1, "group_max": 3}}
-        ),
+        patch=set_("pupils.x", {"id": "p5", "classes": ["K1"], "ehcp": {"hours": 1, "group_max": 3}}),
     ),
     "pooling-different-classes": Case(
         "pooling",
@@ -402,9 +396,7 @@ CASES: dict[str, Case] = {
             row("A", "Tue", "P3", "intervention:I1"),
             row("A", "Mon", "P4", "intervention:I1"),
         ],
-        patch=both(
-            set_("interventions.I1.when", "P3-P4"), set_("interventions.I1.one_per_day", False)
-        ),
+        patch=both(set_("interventions.I1.when", "P3-P4"), set_("interventions.I1.one_per_day", False)),
     ),
     "intervention_sessions-two-adults": Case(
         "intervention_sessions",

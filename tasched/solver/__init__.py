@@ -154,7 +154,7 @@ def solve(
     if interrupted:
         meta["interrupted"] = True
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values: _Values = solver
+        values: _Values | cp_model.CpSolver = solver
         objective: float | None = solver.objective_value / WEIGHT_SCALE
         bound: float | None = solver.best_objective_bound / WEIGHT_SCALE
     elif start is not None and status != cp_model.INFEASIBLE:
@@ -217,12 +217,12 @@ def add_hint(rm: RotaModel, greedy: GreedyRota) -> set[int]:
     leads = {(a, i) for (a, i, _) in greedy.deliver}
     families: list[tuple[dict[Any, cp_model.IntVar], set[Any]]] = [
         (rm.class_support, greedy.class_support),
-        (rm.ehcp, greedy.ehcp),  # type: ignore[list-item]
+        (rm.ehcp, greedy.ehcp),
         (rm.deliver, greedy.deliver),
-        (rm.session, held),  # type: ignore[list-item]
-        (rm.lead, leads),  # type: ignore[list-item]
+        (rm.session, held),
+        (rm.lead, leads),
         (rm.duty, greedy.duty),
-        (rm.medical_cover, greedy.medical_cover),  # type: ignore[list-item]
+        (rm.medical_cover, greedy.medical_cover),
     ]
     rm.cp.clear_hints()
     indices: list[int] = []
@@ -320,11 +320,19 @@ def extract_rows(rm: RotaModel, solver: _Values | cp_model.CpSolver) -> list[Row
     prob = rm.problem
     rows: list[tuple[tuple[int, int, str], Row]] = []
 
-    def add(a: int, t: int, task: str, mode: str | None = None,
-            pupils: list[str] | None = None, room: str | None = None) -> None:  # fmt: skip
+    def add(
+        a: int, t: int, task: str, mode: str | None = None, pupils: list[str] | None = None, room: str | None = None
+    ) -> None:
         slot = prob.slots[t]
-        row: Row = {"staff": prob.adults[a].id, "day": slot.day_id, "slot": slot.slot_id, "task": task,
-                    "mode": mode, "pupils": pupils or [], "room": room}  # fmt: skip
+        row: Row = {
+            "staff": prob.adults[a].id,
+            "day": slot.day_id,
+            "slot": slot.slot_id,
+            "task": task,
+            "mode": mode,
+            "pupils": pupils or [],
+            "room": room,
+        }
         rows.append(((a, t, task), row))
 
     for (a, k, t), var in rm.class_support.items():

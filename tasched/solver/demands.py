@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ortools.sat.python import cp_model
+
 from tasched.model import Priority
 from tasched.solver.model import IN_CLASS, WITHDRAWN, Literal, RotaModel
 
@@ -90,7 +92,7 @@ def add_medical_cover(rm: RotaModel) -> None:
         need = pupil.medical
         if need is None or not need.slots:
             continue
-        missed = []
+        missed: list[cp_model.LinearExprT] = []
         for t in need.slots:
             near = list(pupil_adults.get((pupil.index, t), []))
             if t in pupil.place:
@@ -168,9 +170,11 @@ def add_intervention_sessions(rm: RotaModel) -> None:
             cp.add(sum(rm.lead[a, iv.index] for a in adults) <= 1)
         short = iv.sessions - sum(held)
         rm.add_penalty(
-            "intervention_sessions", f"intervention:{iv.id}", iv.minutes * short,
+            "intervention_sessions",
+            f"intervention:{iv.id}",
+            iv.minutes * short,
             INTERVENTION_WEIGHT[iv.priority],
-        )  # fmt: skip
+        )
 
 
 def add_class_support(rm: RotaModel) -> None:

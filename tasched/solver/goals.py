@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ortools.sat.python import cp_model
+
 from tasched.model import Phase
 from tasched.solver.model import IN_CLASS, Literal, RotaModel
 
@@ -66,7 +68,7 @@ def add_idle_time(rm: RotaModel) -> None:
     """Paid time left idle is waste: penalise contracted minutes (less liaison) without a task."""
     prob, cp = rm.problem, rm.cp
     weight = prob.data.rules.weights.idle
-    per_adult: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
+    per_adult: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
     for (a, t), literals in rm.contract_places.items():
         per_adult[a].extend(prob.slots[t].minutes * lit for lit in literals)
     for adult in prob.adults:
@@ -82,7 +84,7 @@ def add_overtime(rm: RotaModel) -> None:
     """Overtime is allowed where contracted, but paid: use it only when it buys a demand."""
     prob, cp = rm.problem, rm.cp
     weight = prob.data.rules.weights.overtime
-    per_adult: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
+    per_adult: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
     for (a, t), literals in rm.contract_places.items():
         per_adult[a].extend(prob.slots[t].minutes * lit for lit in literals)
     for adult in prob.adults:

@@ -114,9 +114,14 @@ class RotaModel:
             return None
         kind, _, target = str(row.get("task", "")).partition(":")
         if kind == "class":
-            return next((self.class_support.get((adult, k, t)) for k, r in enumerate(prob.supports)
-                         if r.class_id == target and (adult, k, t) in self.class_support),
-                        self.medical_cover.get((adult, target, t)))  # fmt: skip
+            return next(
+                (
+                    self.class_support.get((adult, k, t))
+                    for k, r in enumerate(prob.supports)
+                    if r.class_id == target and (adult, k, t) in self.class_support
+                ),
+                self.medical_cover.get((adult, target, t)),
+            )
         if kind == "pupil":
             p = prob.pupil_index.get(target)
             return None if p is None else self.ehcp.get((adult, p, t, str(row.get("mode"))))

@@ -160,7 +160,7 @@ def add_rotation_rules(rm: RotaModel) -> None:
             cp.add_bool_or(literals).only_enforce_if(flag)
             used[a, p] = flag
         _limit_runs(rm, terms, plan.max_consecutive)
-    for (a, p), flag in used.items():
+    for (_, p), flag in used.items():
         others = [used[b, p] for b in per_pupil[p]]
         min_staff = prob.pupils[p].ehcp.min_staff  # type: ignore[union-attr]
         if len(others) < min_staff:
@@ -271,7 +271,8 @@ def add_pins(rm: RotaModel) -> None:
     prob = rm.problem
     for pin in prob.pins:
         a, t = pin.adult, pin.slot
-        label = f"{prob.adults[a].id} {prob.slots[t].label} = {'free' if pin.kind == 'free' else pin.kind + ':' + pin.target}"
+        task = "free" if pin.kind == "free" else f"{pin.kind}:{pin.target}"
+        label = f"{prob.adults[a].id} {prob.slots[t].label} = {task}"
         holds = rm.cp.new_bool_var(f"pin[{label}]")
         if pin.kind == "free":
             for lit in rm.places.get((a, t), []):
@@ -288,15 +289,13 @@ def add_pins(rm: RotaModel) -> None:
 def _pin_literals(rm: RotaModel, a: int, t: int, kind: str, target: str) -> list[Literal]:
     prob = rm.problem
     if kind == "class":
-        return [v for (b, k, s), v in rm.class_support.items()
-                if b == a and s == t and prob.supports[k].class_id == target] + [
-                v for (b, c, s), v in rm.medical_cover.items() if b == a and s == t and c == target]  # fmt: skip
+        return [
+            v for (b, k, s), v in rm.class_support.items() if b == a and s == t and prob.supports[k].class_id == target
+        ] + [v for (b, c, s), v in rm.medical_cover.items() if b == a and s == t and c == target]
     if kind == "pupil":
-        return [v for (b, p, s, _), v in rm.ehcp.items()
-                if b == a and s == t and prob.pupils[p].id == target]  # fmt: skip
+        return [v for (b, p, s, _), v in rm.ehcp.items() if b == a and s == t and prob.pupils[p].id == target]
     if kind == "intervention":
-        return [v for (b, i, s), v in rm.deliver.items()
-                if b == a and s == t and prob.interventions[i].id == target]  # fmt: skip
+        return [v for (b, i, s), v in rm.deliver.items() if b == a and s == t and prob.interventions[i].id == target]
     if kind == "duty":
         return [v for (b, j, s), v in rm.duty.items() if b == a and s == t and prob.duties[j].id == target]
     return []

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from tasched.compile import Problem
+from tasched.compile import Problem, PupilInfo
 
 Key = tuple  # a decision key of RotaModel: (a, k, t), (a, p, t, mode), ...
 
@@ -90,7 +91,7 @@ class _State:
             return True
         return any(
             self.lengths[s] >= rules.break_minutes
-            and (order[s] is None or (a, order[s]) not in self.place and order[s] != t)
+            and (order[s] is None or ((a, order[s]) not in self.place and order[s] != t))
             for s in range(first + 1, last)
         )
 
@@ -122,7 +123,7 @@ class _State:
         return run <= most
 
 
-def warm_start(prob: Problem, keep: list[dict] | None = None) -> GreedyRota:  # type: ignore[type-arg]
+def warm_start(prob: Problem, keep: list[dict[str, Any]] | None = None) -> GreedyRota:
     """A rota that keeps every hard rule, built greedily demand by demand.
 
     With `keep` (last week's rows, for a re-solve) every row that is still legal is
@@ -134,7 +135,7 @@ def warm_start(prob: Problem, keep: list[dict] | None = None) -> GreedyRota:  # 
         _keep_previous(state, keep)
     pupils = [p for p in prob.pupils if p.ehcp is not None and p.ehcp.required_minutes > 0]
     # Scarcest first: pupils with the fewest adult-slots per minute needed.
-    pupils.sort(key=lambda p: sum(len(c) for c in p.ehcp.candidates.values()) / p.ehcp.required_minutes)  # type: ignore[union-attr]
+    pupils.sort(key=_scarcity)
     for pupil in pupils:
         _support_pupil(state, pupil.index)
     _duties(state)
@@ -144,6 +145,13 @@ def warm_start(prob: Problem, keep: list[dict] | None = None) -> GreedyRota:  # 
     for row in sorted(prob.supports, key=lambda r: ["high", "normal", "low"].index(r.priority)):
         _class_support(state, row.index)
     return state.rota
+
+
+def _scarcity(pupil: PupilInfo) -> float:
+    """Adult-slots able to support the pupil per minute the plan needs: lower is scarcer."""
+    plan = pupil.ehcp
+    assert plan is not None
+    return sum(len(c) for c in plan.candidates.values()) / plan.required_minutes
 
 
 def _pins(state: _State) -> None:
@@ -191,7 +199,7 @@ def _support_pupil(state: _State, p: int) -> None:
         _undo_support(state, p, added)
 
 
-def _keep_previous(state: _State, rows: list[dict]) -> None:  # type: ignore[type-arg]
+def _keep_previous(state: _State, rows: list[dict[str, Any]]) -> None:
     """Place last week's rows that are still legal, demand by demand."""
     prob = state.prob
     adults = prob.adult_index
@@ -230,8 +238,11 @@ def _keep_previous(state: _State, rows: list[dict]) -> None:  # type: ignore[typ
         if kind == "duty":
             duty = prob.duties[j]
             cap = prob.adults[a].max_duties
-            if t in duty.slots and a in duty.candidates[t] and state.can_take(a, t, not duty.paid_extra) and (
-                cap is None or state.duties[a] < cap
+            if (
+                t in duty.slots
+                and a in duty.candidates[t]
+                and state.can_take(a, t, not duty.paid_extra)
+                and (cap is None or state.duties[a] < cap)
             ):
                 state.occupy(a, t, _Place("duty", j), not duty.paid_extra)
                 state.duties[a] += 1
@@ -240,19 +251,21 @@ def _keep_previous(state: _State, rows: list[dict]) -> None:  # type: ignore[typ
             iv = prob.interventions[j]
             held = [(u, b) for (b, i, u) in state.rota.deliver if i == j]
             if (
-                t in iv.slots and a in iv.candidates[t] and state.can_take(a, t)
+                t in iv.slots
+                and a in iv.candidates[t]
+                and state.can_take(a, t)
                 and len(held) < iv.sessions
                 and not (iv.same_staff and any(b != a for _, b in held))
                 and not (iv.one_per_day and any(prob.slots[u].day == prob.slots[t].day for u, _ in held))
                 and (iv.room_kind is None or state.rooms[iv.room_kind, t] < prob.room_capacity.get(iv.room_kind, 0))
                 and all(_pupil_can_attend(state, p, j, t, 0) for p in iv.pupils)
                 and _contact_ok(state, a, j, t)
-            ):  # fmt: skip
+            ):
                 _place_session(state, j, t, a)
         elif kind == "class":
-            row = prob.supports[j]
+            wanted = prob.supports[j]
             there = sum(1 for (_, k, u) in state.rota.class_support if k == j and u == t)
-            if a in row.candidates[t] and state.can_take(a, t) and there < row.staff:
+            if a in wanted.candidates[t] and state.can_take(a, t) and there < wanted.staff:
                 state.occupy(a, t, _Place("class", j))
                 state.rota.class_support.add((a, j, t))
 
@@ -359,11 +372,7 @@ def _duties(state: _State) -> None:
     for duty in sorted(prob.duties, key=lambda d: ["high", "normal", "low"].index(d.priority)):
         contract = not duty.paid_extra
         for t in duty.slots:
-            able = [
-                a for a in duty.candidates[t]
-                if state.can_take(a, t, contract)
-                and (prob.adults[a].max_duties is None or state.duties[a] < prob.adults[a].max_duties)
-            ]  # fmt: skip
+            able = [a for a in duty.candidates[t] if state.can_take(a, t, contract) and _duty_room(state, a)]
 
             def rank(a: int, t: int = t) -> tuple[int, int]:
                 medic = any(prob.adults[a].can(s) for s in medical_skills.get(t, []))
@@ -395,6 +404,11 @@ def _duties(state: _State) -> None:
                 state.occupy(a, t, _Place("duty", duty.index), contract)
                 state.duties[a] += 1
                 state.rota.duty.add((a, duty.index, t))
+
+
+def _duty_room(state: _State, a: int) -> bool:
+    cap = state.prob.adults[a].max_duties
+    return cap is None or state.duties[a] < cap
 
 
 def _intervention(state: _State, i: int) -> None:
