@@ -132,7 +132,7 @@ def solve(
     params.log_search_progress = verbose
     if verbose and log:
         solver.log_callback = log
-    callback = _Progress(on_solution, started) if on_solution else None
+    callback = _Progress(on_solution, started, rm) if on_solution else None
     with _stop_on_signal(solver) as interrupted:
         status = solver.solve(rm.cp, callback)
 
@@ -381,18 +381,27 @@ def _assign_rooms(rm: RotaModel, solver: _Values | cp_model.CpSolver) -> dict[tu
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports each improving rota: elapsed seconds, objective and bound."""
+    """Reports each improving rota: elapsed seconds, objective, bound, gap and the
+    EHC hours still short (from the ehcp_hours penalties)."""
 
-    def __init__(self, report: Callable[[dict[str, float]], None], started: float) -> None:
+    def __init__(self, report: Callable[[dict[str, float]], None], started: float, rm: RotaModel) -> None:
         super().__init__()
         self._report = report
         self._started = started
+        self._ehc_short = [p.expr for p in rm.penalties if p.family == "ehcp_hours"]
+        self._ehc_required = sum(p.ehcp.required_minutes for p in rm.problem.pupils if p.ehcp is not None)
 
     def on_solution_callback(self) -> None:
+        objective = self.objective_value / WEIGHT_SCALE
+        bound = self.best_objective_bound / WEIGHT_SCALE
+        short = sum(self.value(expr) for expr in self._ehc_short) / 60
         self._report(
             {
                 "elapsed": time.perf_counter() - self._started,
-                "objective": self.objective_value / WEIGHT_SCALE,
-                "bound": self.best_objective_bound / WEIGHT_SCALE,
+                "objective": objective,
+                "bound": bound,
+                "gap": _gap(objective, bound),
+                "ehc_hours_short": short,
+                "ehc_hours_met": self._ehc_required / 60 - short,
             }
         )
