@@ -173,9 +173,7 @@ def find_schools(folder: str | Path) -> list[Path]:
     if not path.exists():
         raise InputError([Problem(str(folder), "", "no such folder")])
     if not path.is_dir():
-        raise InputError(
-            [Problem(str(folder), "", "not a folder: give the folder of school files")]
-        )
+        raise InputError([Problem(str(folder), "", "not a folder: give the folder of school files")])
     try:
         entries = sorted(path.iterdir(), key=lambda p: p.name)
     except OSError as error:
@@ -188,8 +186,7 @@ def find_schools(folder: str | Path) -> list[Path]:
                 Problem(
                     str(folder),
                     "",
-                    "no school files here: a batch solves every .yaml, .yml and .xlsx file "
-                    "in the folder",
+                    "no school files here: a batch solves every .yaml, .yml and .xlsx file in the folder",
                 )
             ]
         )
@@ -227,9 +224,7 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def plan_local(
-    schools: int, cores: int, jobs: int | None = None, workers: int | None = None
-) -> tuple[int, int]:
+def plan_local(schools: int, cores: int, jobs: int | None = None, workers: int | None = None) -> tuple[int, int]:
     """(jobs, workers) for local processes: jobs × workers ≤ cores unless both are given.
 
     - neither given: 2 CP-SAT workers a school, as many schools at once as the
@@ -387,7 +382,7 @@ def _run_pool(
 ) -> tuple[list[SchoolTask], bool]:
     """One pool; (schools in flight when it broke, interrupted)."""
     context = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    pool = cf.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=context)
     queue = list(tasks)
     in_flight: dict[cf.Future[dict[str, Any]], SchoolTask] = {}
     suspects: list[SchoolTask] = []
@@ -502,9 +497,7 @@ def _import_ray() -> Any:
     try:
         import ray
     except ImportError:
-        raise InputError(
-            [Problem("--ray", "", "Ray is not installed: pip install 'tasched[ray]'")]
-        ) from None
+        raise InputError([Problem("--ray", "", "Ray is not installed: pip install 'tasched[ray]'")]) from None
     return ray
 
 
@@ -528,9 +521,7 @@ def start_ray(address: str) -> tuple[Any, bool]:
             logging_level=logging.ERROR,
         )
     except (ConnectionError, ValueError, RuntimeError) as error:
-        raise InputError(
-            [Problem(f"--ray {address}", "", f"cannot join the Ray cluster: {error}")]
-        ) from None
+        raise InputError([Problem(f"--ray {address}", "", f"cannot join the Ray cluster: {error}")]) from None
     return ray, True
 
 
@@ -554,9 +545,7 @@ def _ray_cpus(ray: Any) -> float:
 
 
 def _largest_ray_node(ray: Any) -> int:
-    cpus = [
-        int(node.get("Resources", {}).get("CPU", 0)) for node in ray.nodes() if node.get("Alive")
-    ]
+    cpus = [int(node.get("Resources", {}).get("CPU", 0)) for node in ray.nodes() if node.get("Alive")]
     return max(cpus, default=0)
 
 
@@ -638,14 +627,10 @@ def _usable_outdir(outdir: str | Path) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise InputError(
-            [Problem(str(outdir), "", "not a folder: -o names the folder for the rotas")]
-        ) from None
+        raise InputError([Problem(str(outdir), "", "not a folder: -o names the folder for the rotas")]) from None
     except OSError as error:
         reason = error.strerror or str(error)
-        raise InputError(
-            [Problem(str(outdir), "", f"cannot make the output folder: {reason}")]
-        ) from None
+        raise InputError([Problem(str(outdir), "", f"cannot make the output folder: {reason}")]) from None
     return out
 
 
@@ -729,9 +714,7 @@ def _write_workbook(report: BatchReport, handle: IO[bytes]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(col)].width = width
     for r, row in enumerate(summary_rows(report), start=2):
-        fill = (
-            red if row["status"] in PROBLEM_STATUSES else amber if row["ehc_hours_short"] else None
-        )
+        fill = red if row["status"] in PROBLEM_STATUSES else amber if row["ehc_hours_short"] else None
         for col, (key, _, number_format, _) in enumerate(COLUMNS, start=1):
             cell = sheet.cell(row=r, column=col)
             _set(cell, row.get(key))

@@ -335,7 +335,7 @@ def batch(
         typer.Option(
             "--ray",
             metavar="auto|ADDRESS",
-            help="Run on Ray (pip install 'tasched[ray]'): `auto` starts a local Ray, "
+            help="Run on Ray (pip install 'tasched\\[ray]'): `auto` starts a local Ray, "
             "an ADDRESS (host:6379) joins a cluster.",
         ),
     ] = None,

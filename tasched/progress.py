@@ -51,10 +51,7 @@ def solve_line(update: Mapping[str, Any], markup: bool = False) -> str:
             f"bound {bound:,.0f}  gap [{style}]{gap:.1%}[/]"
         )
     else:
-        text = (
-            f"  {update['elapsed']:6.1f} s  objective {objective:,.0f}  bound {bound:,.0f}  "
-            f"gap {gap:.1%}"
-        )
+        text = f"  {update['elapsed']:6.1f} s  objective {objective:,.0f}  bound {bound:,.0f}  gap {gap:.1%}"
     met = _ehc_met(update)
     if met is not None:
         required, delivered = met
@@ -107,9 +104,7 @@ class SolveProgress:
             self.console.print(solve_line(update), markup=False, highlight=False)
             return
         if self._drawn:
-            self.console.control(
-                Control((ControlType.CURSOR_UP, 1), (ControlType.ERASE_IN_LINE, 2))
-            )
+            self.console.control(Control((ControlType.CURSOR_UP, 1), (ControlType.ERASE_IN_LINE, 2)))
         self.console.print(
             solve_line(update, markup=True),
             soft_wrap=False,
@@ -137,9 +132,7 @@ def school_line(result: Mapping[str, Any], markup: bool = False) -> str:
     if result.get("gap") is not None:
         parts.append(f"gap {result['gap']:.1%}")
     if result.get("ehc_hours_required"):
-        parts.append(
-            f"EHC hours met {result['ehc_hours_met']:g} of {result['ehc_hours_required']:g}"
-        )
+        parts.append(f"EHC hours met {result['ehc_hours_met']:g} of {result['ehc_hours_required']:g}")
     count = int(result.get("shortfalls") or 0)
     parts.append(f"{count} shortfall{'s' if count != 1 else ''}")
     if result.get("cost_weekly") is not None:
@@ -157,9 +150,7 @@ class BatchProgress:
     school is a plain line `[done/total] file: ...`.
     """
 
-    def __init__(
-        self, console: Console, total: int, *, quiet: bool = False, live: bool | None = None
-    ) -> None:
+    def __init__(self, console: Console, total: int, *, quiet: bool = False, live: bool | None = None) -> None:
         self.console = console
         self.total = total
         self.quiet = quiet
@@ -230,6 +221,4 @@ class BatchProgress:
 
     def _refresh(self) -> None:
         if self._progress is not None:
-            self._progress.update(
-                self._task, completed=self.done, running=self.running, failed=self.failed
-            )
+            self._progress.update(self._task, completed=self.done, running=self.running, failed=self.failed)

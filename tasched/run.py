@@ -6,6 +6,7 @@ input that cannot be used; outputs are written atomically and never over an inpu
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ def solve_file(
     """
     from tasched.solver import solve
 
+    started = time.perf_counter()
     if output is not None:
         refuse_overwriting_input(output, school_path, *([previous] if previous else []))
     data = apply_overrides(load_school(school_path), absent, pins)
@@ -75,6 +77,7 @@ def solve_file(
         on_solution=on_solution,
         previous=last,
         duty_history=done,
+        started=started,
     )
     rota.meta["warnings"] = [str(f) for f in findings]
     if output is not None:

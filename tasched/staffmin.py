@@ -50,6 +50,7 @@ __all__ = [
     "FrontierPoint",
     "StaffMin",
     "annual_pay",
+    "pareto",
     "plot_frontier",
     "render",
     "staff_min",
@@ -154,23 +155,18 @@ def statutory_school(data: SchoolData, keep_interventions: bool = False) -> Scho
     """
     copy = data.model_copy(deep=True)
     copy.support = []
-    copy.interventions = [
-        iv for iv in copy.interventions if keep_interventions or iv.counts_for_ehcp
-    ]
+    copy.interventions = [iv for iv in copy.interventions if keep_interventions or iv.counts_for_ehcp]
     kept_ivs = {f"intervention:{iv.id}" for iv in copy.interventions}
     copy.pins = [
         p
         for p in copy.pins
-        if not p.task.startswith("class:")
-        and (not p.task.startswith("intervention:") or p.task in kept_ivs)
+        if not p.task.startswith("class:") and (not p.task.startswith("intervention:") or p.task in kept_ivs)
     ]
     copy.rules.weights = Weights(**{name: 0 for name in Weights.model_fields})
     return copy
 
 
-def subset(
-    data: SchoolData, kept: Sequence[str], hours: dict[str, float] | None = None
-) -> SchoolData:
+def subset(data: SchoolData, kept: Sequence[str], hours: dict[str, float] | None = None) -> SchoolData:
     """The school with only the `kept` adults (their pins and absences with them)."""
     keep = set(kept)
     copy = data.model_copy(deep=True)
@@ -205,11 +201,7 @@ def _task_kinds(keep_interventions: bool) -> tuple[str, ...]:
 def _shortfalls(rota: Rota, keep_interventions: bool) -> dict[str, float]:
     """Statutory task -> amount short (hours, slots, adult-slots or sessions)."""
     kinds = _task_kinds(keep_interventions)
-    return {
-        s["task"]: round(s["required"] - s["delivered"], 2)
-        for s in rota.shortfalls
-        if s["task"].startswith(kinds)
-    }
+    return {s["task"]: round(s["required"] - s["delivered"], 2) for s in rota.shortfalls if s["task"].startswith(kinds)}
 
 
 def _meets(rota: Rota, targets: dict[str, float], keep_interventions: bool) -> bool:
@@ -317,9 +309,7 @@ class _KeptModel:
         self.cp.minimize(self.weighted)
         return complete_hint(rm) is not None
 
-    def solve(
-        self, settings: dict[str, Any], hint: list[int] | None = None
-    ) -> tuple[cp_model.CpSolver, Any]:
+    def solve(self, settings: dict[str, Any], hint: list[int] | None = None) -> tuple[cp_model.CpSolver, Any]:
         if hint is not None:
             self.cp.clear_hints()
             for index, value in enumerate(hint):
@@ -517,13 +507,8 @@ def _exact(
                 "cheapest staffing meeting the statutory demands",
             )
         ]
-        for f in below:
-            point = _point(data, stat, f.kept, f.hours, f.rows)
-            if all(
-                point.ehc_delivered < p.ehc_delivered or point.annual_cost < p.annual_cost
-                for p in result.frontier
-            ):
-                result.frontier.append(point)
+        result.frontier += [_point(data, stat, f.kept, f.hours, f.rows) for f in below]
+        result.frontier = pareto(result.frontier)
     return result
 
 
@@ -637,6 +622,18 @@ def _point(
     )
 
 
+def pareto(points: list[FrontierPoint]) -> list[FrontierPoint]:
+    """The points no other beats on pay and on every statutory measure, dearest first."""
+
+    def worse(p: FrontierPoint, q: FrontierPoint) -> bool:  # q dominates p
+        mine = (p.annual_cost, -p.ehc_delivered, p.medical_uncovered, p.duties_unfilled)
+        theirs = (q.annual_cost, -q.ehc_delivered, q.medical_uncovered, q.duties_unfilled)
+        return all(b <= a for a, b in zip(mine, theirs, strict=True)) and theirs != mine
+
+    kept = [p for p in points if not any(worse(p, q) for q in points if q is not p)]
+    return sorted(kept, key=lambda p: -p.annual_cost)
+
+
 def _greedy_frontier(
     data: SchoolData,
     stat: SchoolData,
@@ -707,9 +704,7 @@ def staff_min(
     answer: StaffMin | None = None
     notes: list[str] = []
     if method in ("auto", "exact"):
-        answer = _exact(
-            data, stat, keep_interventions, reduced_hours_step, settings, frontier_points, say
-        )
+        answer = _exact(data, stat, keep_interventions, reduced_hours_step, settings, frontier_points, say)
         if answer is None:
             notes.append("CP-SAT found no staffing within the time limit; the greedy method ran")
     if answer is None:
@@ -754,20 +749,49 @@ def plot_frontier(result: StaffMin, path: str | Path, cost_now: float | None = N
     points = result.frontier
     if not points:
         return
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=120)
-    xs = [p.annual_cost / 1000 for p in points]
-    ys = [p.ehc_delivered for p in points]
-    ax.plot(xs, ys, marker="o", color="#1f77b4", label="cheapest staffing for its EHC hours")
-    for p, x, y in zip(points, xs, ys, strict=True):
-        ax.annotate(
-            f"{len(p.kept)} adults", (x, y), textcoords="offset points", xytext=(4, -12), fontsize=8
-        )
-    required = points[0].ehc_required
-    ax.axhline(
-        required, color="#d62728", linestyle="--", label=f"EHC hours required ({required:g})"
+    fig, ax = plt.subplots(figsize=(9, 5.5), dpi=120)
+    ordered = sorted(points, key=lambda p: p.annual_cost)
+    xs = [p.annual_cost / 1000 for p in ordered]
+    ys = [p.ehc_delivered for p in ordered]
+    ax.plot(xs, ys, color="#1f77b4", zorder=1, label="cheapest staffing for what it delivers")
+    full = [p for p in ordered if not p.medical_uncovered and not p.duties_unfilled]
+    short = [p for p in ordered if p.medical_uncovered or p.duties_unfilled]
+    ax.scatter(
+        [p.annual_cost / 1000 for p in full],
+        [p.ehc_delivered for p in full],
+        s=30,
+        color="#1f77b4",
+        zorder=2,
+        label="medical cover and duties met",
     )
     ax.scatter(
-        [xs[0]], [ys[0]], s=90, color="#2ca02c", zorder=3, label="cheapest meeting every plan"
+        [p.annual_cost / 1000 for p in short],
+        [p.ehc_delivered for p in short],
+        s=36,
+        facecolors="white",
+        edgecolors="#ff7f0e",
+        linewidths=1.5,
+        zorder=2,
+        label="medical cover or duties short",
+    )
+    for n, p in enumerate(ordered):
+        ax.annotate(
+            f"{len(p.kept)}",
+            (p.annual_cost / 1000, p.ehc_delivered),
+            textcoords="offset points",
+            xytext=(5, -12 if n % 2 else 6),
+            fontsize=8,
+        )
+    required = points[0].ehc_required
+    ax.axhline(required, color="#d62728", linestyle="--", label=f"EHC hours required ({required:g})")
+    answer = points[0]
+    ax.scatter(
+        [answer.annual_cost / 1000],
+        [answer.ehc_delivered],
+        s=110,
+        color="#2ca02c",
+        zorder=3,
+        label=f"cheapest meeting every plan ({len(answer.kept)} adults)",
     )
     now = result.cost_now if cost_now is None else cost_now
     ax.scatter(
@@ -777,13 +801,14 @@ def plot_frontier(result: StaffMin, path: str | Path, cost_now: float | None = N
         marker="s",
         color="#7f7f7f",
         zorder=3,
-        label="current staffing",
+        label=f"current staffing ({len(result.kept) + len(result.removed)} adults)",
     )
+    ax.text(0.01, 0.01, "numbers: adults kept", transform=ax.transAxes, fontsize=7, color="#555")
     ax.set_xlabel("annual pay (£ thousand)")
     ax.set_ylabel("EHC hours delivered a week")
     ax.set_title("How far can staffing be cut before statutory hours fail?")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="center right")
     fig.tight_layout()
 
     def write(handle: IO[bytes]) -> None:
@@ -865,28 +890,29 @@ def render(result: StaffMin, console: Console) -> None:
         console.print(f"[yellow]note:[/] {escape(note)}")
     if not result.frontier:
         return
-    table = Table(title="cost against EHC hours delivered", title_justify="left")
-    for name, justify in (
-        ("adults", "right"),
-        ("annual pay £", "right"),
-        ("saving £", "right"),
-        ("EHC h/week", "right"),
-        ("pupils short", "left"),
-        ("medical slots missed", "right"),
-        ("duty slots unfilled", "right"),
-        ("removed", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table = Table(
+        title="cost against EHC hours delivered (medical: slots missed; duty: adult-slots short)",
+        title_justify="left",
+    )
+    table.add_column("adults", justify="right", no_wrap=True)
+    table.add_column("pay £/yr", justify="right", no_wrap=True)
+    table.add_column("saving £", justify="right", no_wrap=True)
+    table.add_column("EHC h/wk", justify="right", no_wrap=True)
+    table.add_column("pupils short")
+    table.add_column("medical", justify="right")
+    table.add_column("duty", justify="right")
+    table.add_column("removed", overflow="fold")
     for p in result.frontier:
         short = ", ".join(f"{k} −{v:g} h" for k, v in p.pupils_short.items()) or "-"
+        gone = [*p.removed, *(f"{k}→{v:g}h" for k, v in p.hours.items())]
         table.add_row(
             str(len(p.kept)),
             f"{p.annual_cost:,.0f}",
             f"{result.cost_now - p.annual_cost:,.0f}",
-            f"{p.ehc_delivered:g} / {p.ehc_required:g}",
+            f"{p.ehc_delivered:g}/{p.ehc_required:g}",
             escape(short),
             str(p.medical_uncovered),
             str(p.duties_unfilled),
-            escape(", ".join(p.removed)),
+            escape(",".join(gone)),
         )
     console.print(table)

@@ -47,6 +47,7 @@ def add_ehcp_hours(rm: RotaModel) -> None:
             if iv.counts_for_ehcp:
                 terms.extend(iv.minutes * rm.session[i, t] for t in iv.slots if (i, t) in rm.session)
         delivered = sum(terms)
+        rm.ehc_delivered[pupil.index] = (delivered, plan.required_minutes)
         cp.add(delivered <= plan.over_support_cap)
         short = cp.new_int_var(0, plan.required_minutes, f"ehcp_short[{pupil.index}]")
         cp.add(short >= plan.required_minutes - delivered)

@@ -63,6 +63,7 @@ class RotaModel:
         self.contract_places: dict[tuple[int, int], list[Literal]] = defaultdict(list)
         self.busy: dict[tuple[int, int], Literal] = {}
         self.pin_literals: dict[int, str] = {}  # assumption literal -> the pin it holds
+        self.ehc_delivered: dict[int, tuple[cp_model.LinearExprT, int]] = {}  # pupil -> (minutes, required)
         # Derived per pupil and slot: supported (0/1) in each mode.
         self.supported: dict[tuple[int, int, str], cp_model.LinearExprT] = {}
         self._create_variables()
