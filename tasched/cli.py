@@ -523,8 +523,11 @@ def explain(
     staff: Annotated[str | None, typer.Option("--staff", help="An adult's id, e.g. TA03.")] = None,
     class_id: Annotated[str | None, typer.Option("--class", help="A class's id, e.g. Y3A.")] = None,
 ) -> None:
-    """Show a pupil's, an adult's or a class's week: each demand, what was
-    delivered, by whom, and why anything is missing."""
+    """Show a pupil's, an adult's or a class's week, and why anything is missing.
+
+    Each demand (EHC hours, medical cover, interventions, class support, contracted
+    time, duties) with what was delivered, by whom, and the shortfall's reason.
+    """
     from tasched.compile import compile_problem
     from tasched.explain import explain_week
     from tasched.rota_io import read_rota
