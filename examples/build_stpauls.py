@@ -70,49 +70,76 @@ def minutes(hhmm: str) -> int:
 
 
 MINS = [minutes(s[2]) - minutes(s[1]) for s in SLOTS]
-LESSON_MIN_WEEK = sum(m for m, k in zip(MINS, KINDS) if k == "lesson") * len(DAYS)
 
 # ---------------------------------------------------------------------------
 # Staff: 28 TAs. Contracts follow the synthetic mix of domain-data §3.2 (about 40%
 # on 32.5 h, 30% on 25-30 h, 30% on 15-25 h, all term-time only); pay is the
 # reconstructed NJC 2025/26 spine of §3.1 (TA2 = SCP 5-7, TA3 = SCP 8-12,
 # HLTA = SCP 13-19). Subjects are the adult's own strengths (degree or A level).
-# (name, role, hourly_cost, hours, available, unavailable, skills, subjects)
+# (name, role, hourly_cost, hours, available, unavailable, skills, subjects); skills and
+# subjects are space-separated.
 STAFF = [
-    ("Anna", "HLTA", 16.08, 32.5, "REG-AS", None, ["first_aid", "team_teach", "elsa"], ["En"]),
-    ("Ben", "HLTA", 15.56, 32.5, "REG-P5", None, ["first_aid", "catch_up_numeracy", "team_teach"], ["Ma"]),
-    ("Carla", "TA3", 14.35, 32.5, "REG-AS", None, ["team_teach", "first_aid", "epilepsy", "manual_handling"], ["Sc"]),
-    ("Dev", "TA3", 14.13, 30, "REG-P5", None, ["team_teach", "epilepsy", "switch_on"], ["Ma"]),
-    ("Ella", "TA3", 13.90, 30, "REG-P5", None, ["switch_on", "catch_up_literacy", "first_aid"], ["En"]),
-    ("Farah", "TA3", 14.59, 32.5, "REG-P5", None, ["bsl", "first_aid", "diabetes"], ["Sc"]),
-    ("Gary", "TA3", 14.13, 32.5, "REG-AS", None, ["team_teach", "first_aid", "manual_handling"], ["Pe", "Dt"]),
-    ("Hannah", "TA3", 13.90, 30, "REG-P5", None, ["lexia", "fresh_start", "epilepsy"], ["En"]),
-    ("Imran", "TA2", 13.47, 32.5, "REG-P5", None, ["team_teach", "epilepsy"], ["Ma"]),
-    ("Jess", "TA2", 13.26, 30, "REG-P5", None, ["bsl", "switch_on", "diabetes"], ["Hi"]),
-    ("Kieran", "TA2", 13.69, 30, "REG-P5", None, ["team_teach", "first_aid"], ["Sc"]),
-    ("Laura", "TA2", 13.47, 30, "REG-P5", None, ["catch_up_literacy", "lexia", "diabetes"], ["Ge"]),
-    ("Mo", "TA2", 13.26, 30, "REG-P5", None, ["team_teach", "manual_handling", "epilepsy"], []),
-    ("Nina", "TA3", 14.35, 27.5, "REG-P5", None, ["elsa", "first_aid"], ["En", "Dr"]),
-    ("Owen", "TA2", 13.47, 27.5, "REG-P5", None, ["first_aid", "fresh_start"], ["Ma"]),
-    ("Paula", "TA2", 13.26, 27.5, "REG-P5", None, ["diabetes", "catch_up_numeracy"], ["Fr"]),
-    ("Rhys", "TA2", 13.26, 25, "REG-P5", "Fri", ["team_teach", "first_aid"], ["Dt"]),
-    ("Sara", "TA3", 13.90, 25, "REG-P5", "Mon", ["bsl", "epilepsy"], ["Ar"]),
-    ("Tariq", "TA2", 13.26, 27.5, "REG-P5", None, ["first_aid", "manual_handling"], ["Sc"]),
-    ("Uma", "TA2", 13.26, 19.5, "Mon-Wed REG-P5", None, ["first_aid", "lexia"], ["Ma"]),
-    ("Vicky", "TA2", 13.26, 19.5, "Wed-Fri REG-P5", None, ["epilepsy", "catch_up_literacy"], ["En"]),
-    ("Will", "TA2", 13.26, 18, "REG-P3", None, ["first_aid", "switch_on"], ["Hi"]),
-    ("Yasmin", "TA2", 13.26, 18, "REG-P3", None, ["diabetes", "first_aid"], ["Sc"]),
-    ("Zoe", "TA2", 13.47, 17.5, "P3-P5", None, ["team_teach", "first_aid"], ["Pe"]),
-    ("Aaron", "TA3", 14.82, 32.5, "REG-P5", None, ["team_teach", "first_aid", "epilepsy", "manual_handling"], ["Ma", "Sc"]),
-    ("Bella", "TA2", 13.69, 30, "REG-P5", None, ["first_aid", "diabetes", "manual_handling", "bsl"], ["En"]),
-    ("Chloe", "TA2", 13.26, 22.5, "REG-P5", "Wed", ["first_aid"], ["Ge", "Hi"]),
-    ("Dina", "TA2", 13.26, 15, "P3-P5", "Fri", ["elsa"], ["Re"]),
+    ("Anna", "HLTA", 16.08, 32.5, "REG-AS", None, "first_aid team_teach elsa", "En"),
+    ("Ben", "HLTA", 15.56, 32.5, "REG-P5", None, "first_aid catch_up_numeracy team_teach", "Ma"),
+    (
+        "Carla",
+        "TA3",
+        14.35,
+        32.5,
+        "REG-AS",
+        None,
+        "team_teach first_aid epilepsy manual_handling",
+        "Sc",
+    ),
+    ("Dev", "TA3", 14.13, 30, "REG-P5", None, "team_teach epilepsy switch_on", "Ma"),
+    ("Ella", "TA3", 13.90, 30, "REG-P5", None, "switch_on catch_up_literacy first_aid", "En"),
+    ("Farah", "TA3", 14.59, 32.5, "REG-P5", None, "bsl first_aid diabetes", "Sc"),
+    ("Gary", "TA3", 14.13, 32.5, "REG-AS", None, "team_teach first_aid manual_handling", "Pe Dt"),
+    ("Hannah", "TA3", 13.90, 30, "REG-P5", None, "lexia fresh_start epilepsy", "En"),
+    ("Imran", "TA2", 13.47, 32.5, "REG-P5", None, "team_teach epilepsy", "Ma"),
+    ("Jess", "TA2", 13.26, 30, "REG-P5", None, "bsl switch_on diabetes", "Hi"),
+    ("Kieran", "TA2", 13.69, 30, "REG-P5", None, "team_teach first_aid", "Sc"),
+    ("Laura", "TA2", 13.47, 30, "REG-P5", None, "catch_up_literacy lexia diabetes", "Ge"),
+    ("Mo", "TA2", 13.26, 30, "REG-P5", None, "team_teach manual_handling epilepsy", ""),
+    ("Nina", "TA3", 14.35, 27.5, "REG-P5", None, "elsa first_aid", "En Dr"),
+    ("Owen", "TA2", 13.47, 27.5, "REG-P5", None, "first_aid fresh_start", "Ma"),
+    ("Paula", "TA2", 13.26, 27.5, "REG-P5", None, "diabetes catch_up_numeracy", "Fr"),
+    ("Rhys", "TA2", 13.26, 25, "REG-P5", "Fri", "team_teach first_aid", "Dt"),
+    ("Sara", "TA3", 13.90, 25, "REG-P5", "Mon", "bsl epilepsy", "Ar"),
+    ("Tariq", "TA2", 13.26, 27.5, "REG-P5", None, "first_aid manual_handling", "Sc"),
+    ("Uma", "TA2", 13.26, 19.5, "Mon-Wed REG-P5", None, "first_aid lexia", "Ma"),
+    ("Vicky", "TA2", 13.26, 19.5, "Wed-Fri REG-P5", None, "epilepsy catch_up_literacy", "En"),
+    ("Will", "TA2", 13.26, 18, "REG-P3", None, "first_aid switch_on", "Hi"),
+    ("Yasmin", "TA2", 13.26, 18, "REG-P3", None, "diabetes first_aid", "Sc"),
+    ("Zoe", "TA2", 13.47, 17.5, "P3-P5", None, "team_teach first_aid", "Pe"),
+    (
+        "Aaron",
+        "TA3",
+        14.82,
+        32.5,
+        "REG-P5",
+        None,
+        "team_teach first_aid epilepsy manual_handling",
+        "Ma Sc",
+    ),
+    ("Bella", "TA2", 13.69, 30, "REG-P5", None, "first_aid diabetes manual_handling bsl", "En"),
+    ("Chloe", "TA2", 13.26, 22.5, "REG-P5", "Wed", "first_aid", "Ge Hi"),
+    ("Dina", "TA2", 13.26, 15, "P3-P5", "Fri", "elsa", "Re"),
 ]
 
 # EHC plans: share of plans by primary need, January 2025 (domain-data §2.4), with
 # SLD/PMLD (rare in mainstream) left out.
-NEED_MIX = [("ASD", 31.5), ("SLCN", 21.3), ("SEMH", 20.7), ("MLD", 10.6), ("PD", 3.9),
-            ("SPLD", 2.4), ("HI", 1.4), ("OTH", 1.2), ("VI", 0.8)]
+NEED_MIX = [
+    ("ASD", 31.5),
+    ("SLCN", 21.3),
+    ("SEMH", 20.7),
+    ("MLD", 10.6),
+    ("PD", 3.9),
+    ("SPLD", 2.4),
+    ("HI", 1.4),
+    ("OTH", 1.2),
+    ("VI", 0.8),
+]
 # Synthetic plan bands of domain-data §5.2: hours (low, high) and share of plans.
 # Full-time plans are capped at 30 h here (a 32.5 h week leaves no slack for the
 # over-support rule and interventions).
@@ -205,8 +232,11 @@ class Timetable:
             self.group[cid] = r["class_group"]
             self.teachers[cid][r["teacher"]] += 1
             self.lessons.append((cid, d, p, r["subject_code"]))
-        names = {safe_id(re.fullmatch(r"gr_Course_(.+)_\d+", r["course"]).group(1)) for r in self.rows
-                 if r["class_group"].strip()}
+        names = {
+            safe_id(re.fullmatch(r"gr_Course_(.+)_\d+", r["course"]).group(1))
+            for r in self.rows
+            if r["class_group"].strip()
+        }
         assert len(names) == len(self.slots), "safe ids collide"
         self.by_group: dict[str, list[str]] = defaultdict(list)
         for cid, g in self.group.items():
@@ -228,7 +258,7 @@ class Timetable:
         year = re.match(r"\d+", form).group(0)
         out = []
         for g, courses in sorted(self.by_group.items()):
-            if not (g.startswith(year) and g[len(year):][:1] in ("g", "h")):
+            if not (g.startswith(year) and g[len(year) :][:1] in ("g", "h")):
                 continue
             for c in courses:
                 clash = [k for k in self.by_group[form] if self.slots[k] & self.slots[c]]
@@ -325,7 +355,7 @@ def build(tt: Timetable) -> dict:
     skew = {"SEMH": 0.6, "ASD": 0.6, "MLD": -0.6, "SPLD": -0.6}
     rest = sorted((k for k in slots_ if k not in bands), key=lambda k: skew.get(needs[k], 0) + rng.random())
     order = [b for b in ("targeted", "moderate", "high", "full") for _ in range(max(0, quota[b]))]
-    bands.update(zip(rest, order))
+    bands.update(zip(rest, order, strict=True))
     for key in slots_:
         year, _ = key
         spec = specials.get(key, {})
@@ -360,11 +390,21 @@ def build(tt: Timetable) -> dict:
             pupil["classes"] = sixth_form_classes(tt, rng, year)
             pupil["_form"] = str(year)
         if spec.get("two_to_one"):
-            ehcp = {"hours": 10.0, "mode": "any", "adults": 2, "skills": ["team_teach"],
-                    "when": "lesson, break, lunch"}
+            ehcp = {
+                "hours": 10.0,
+                "mode": "any",
+                "adults": 2,
+                "skills": ["team_teach"],
+                "when": "lesson, break, lunch",
+            }
             pupil["rotation"] = {"max_share": 0.5}
         if spec.get("epilepsy"):
-            ehcp = {"hours": 27.5, "mode": "any", "skills": ["manual_handling"], "when": UNSTRUCTURED}
+            ehcp = {
+                "hours": 27.5,
+                "mode": "any",
+                "skills": ["manual_handling"],
+                "when": UNSTRUCTURED,
+            }
             pupil["medical"] = {"skills": ["epilepsy"], "when": "lesson, break, lunch"}
             pupil["rotation"] = {"min_staff": 3}
         if spec.get("literacy_group"):
@@ -383,16 +423,25 @@ def build(tt: Timetable) -> dict:
         p["classes"] = pupil_classes(tt, rng, p["_form"], set_bias=0.0)
 
     # --- medical need only -----------------------------------------------------
-    diabetic = {"id": new_id(), "_year": 9, "_form": "9S",
-                "classes": pupil_classes(tt, rng, "9S", set_bias=0.3),
-                "medical": {"skills": ["diabetes"], "when": "break, lunch"}}
+    diabetic = {
+        "id": new_id(),
+        "_year": 9,
+        "_form": "9S",
+        "classes": pupil_classes(tt, rng, "9S", set_bias=0.3),
+        "medical": {"skills": ["diabetes"], "when": "break, lunch"},
+    }
     pupils.append(diabetic)
 
     # --- SEN support pupils in interventions -----------------------------------
     def ss_pupil(year: int, need: str, form: str | None = None) -> dict:
         form = form or form_for(year)
-        p = {"id": new_id(), "need": need, "_year": year, "_form": form,
-             "classes": pupil_classes(tt, rng, form, set_bias=0.5)}
+        p = {
+            "id": new_id(),
+            "need": need,
+            "_year": year,
+            "_form": form,
+            "classes": pupil_classes(tt, rng, form, set_bias=0.5),
+        }
         pupils.append(p)
         return p
 
@@ -400,58 +449,156 @@ def build(tt: Timetable) -> dict:
     # Switch-on Reading, Year 7 (EEF efficacy trial age): 1:1, daily, 20 min, in tutor time
     for _ in range(3):
         p = ss_pupil(7, rng.choice(["SPLD", "NSA", "MLD"]))
-        interventions.append({"id": f"SOR-{p['id']}", "programme": "Switch-on Reading", "pupils": [p["id"]],
-                              "sessions": 5, "minutes": 20, "skills": ["switch_on"], "when": "registration",
-                              "room_kind": "quiet"})
+        interventions.append(
+            {
+                "id": f"SOR-{p['id']}",
+                "programme": "Switch-on Reading",
+                "pupils": [p["id"]],
+                "sessions": 5,
+                "minutes": 20,
+                "skills": ["switch_on"],
+                "when": "registration",
+                "room_kind": "quiet",
+            }
+        )
     # Catch Up Literacy, Year 8: 1:1, 2 x 15 min, in tutor time
     for _ in range(3):
         p = ss_pupil(8, rng.choice(["SPLD", "SPLD", "NSA"]))
-        interventions.append({"id": f"CUL-{p['id']}", "programme": "Catch Up Literacy", "pupils": [p["id"]],
-                              "sessions": 2, "minutes": 15, "skills": ["catch_up_literacy"],
-                              "when": "registration", "room_kind": "quiet"})
+        interventions.append(
+            {
+                "id": f"CUL-{p['id']}",
+                "programme": "Catch Up Literacy",
+                "pupils": [p["id"]],
+                "sessions": 2,
+                "minutes": 15,
+                "skills": ["catch_up_literacy"],
+                "when": "registration",
+                "room_kind": "quiet",
+            }
+        )
     # Catch Up Numeracy, Year 7: 1:1, 2 x 15 min, in tutor time
     for _ in range(2):
         p = ss_pupil(7, "MLD")
-        interventions.append({"id": f"CUN-{p['id']}", "programme": "Catch Up Numeracy", "pupils": [p["id"]],
-                              "sessions": 2, "minutes": 15, "skills": ["catch_up_numeracy"],
-                              "when": "registration", "room_kind": "quiet", "priority": "low"})
+        interventions.append(
+            {
+                "id": f"CUN-{p['id']}",
+                "programme": "Catch Up Numeracy",
+                "pupils": [p["id"]],
+                "sessions": 2,
+                "minutes": 15,
+                "skills": ["catch_up_numeracy"],
+                "when": "registration",
+                "room_kind": "quiet",
+                "priority": "low",
+            }
+        )
     # Lexia (Core5): a supervised group at devices, 4 x 30 min; never out of the core subjects
     lexia_form = heavy[8][0]
     lexia = [ss_pupil(8, rng.choice(["SPLD", "SLCN", "MLD"]), form=lexia_form) for _ in range(5)]
-    interventions.append({"id": "LEXIA-Y8", "programme": "Lexia Core5", "pupils": [p["id"] for p in lexia],
-                          "sessions": 4, "minutes": 30, "skills": ["lexia"], "when": "lesson",
-                          "avoid_subjects": ["Ma", "En", "Sc"], "room_kind": "ict"})
+    interventions.append(
+        {
+            "id": "LEXIA-Y8",
+            "programme": "Lexia Core5",
+            "pupils": [p["id"] for p in lexia],
+            "sessions": 4,
+            "minutes": 30,
+            "skills": ["lexia"],
+            "when": "lesson",
+            "avoid_subjects": ["Ma", "En", "Sc"],
+            "room_kind": "ict",
+        }
+    )
     # Fresh Start phonics catch-up, Year 7 group of 4, 3 x 45 min (in place of some English)
     fs_form = heavy[7][1]
     fresh = [ss_pupil(7, rng.choice(["SLCN", "MLD", "NSA"]), form=fs_form) for _ in range(4)]
-    interventions.append({"id": "FRESH-Y7", "programme": "Read Write Inc. Fresh Start",
-                          "pupils": [p["id"] for p in fresh], "sessions": 3, "minutes": 45,
-                          "skills": ["fresh_start"], "when": "lesson", "avoid_subjects": ["Ma", "Sc"],
-                          "room_kind": "quiet", "priority": "high"})
+    interventions.append(
+        {
+            "id": "FRESH-Y7",
+            "programme": "Read Write Inc. Fresh Start",
+            "pupils": [p["id"] for p in fresh],
+            "sessions": 3,
+            "minutes": 45,
+            "skills": ["fresh_start"],
+            "when": "lesson",
+            "avoid_subjects": ["Ma", "Sc"],
+            "room_kind": "quiet",
+            "priority": "high",
+        }
+    )
     # ELSA: 1:1, weekly, 30 min
     elsa_pupils = [ss_pupil(y, "SEMH") for y in (7, 9, 10)]
-    elsa_pupils.append(next(p for p in pupils if p.get("ehcp") and p["need"] == "SEMH"
-                            and p["ehcp"].get("adults") != 2))
+    elsa_pupils.append(
+        next(p for p in pupils if p.get("ehcp") and p["need"] == "SEMH" and p["ehcp"].get("adults") != 2)
+    )
     for p in elsa_pupils:
-        interventions.append({"id": f"ELSA-{p['id']}", "programme": "ELSA", "pupils": [p["id"]],
-                              "sessions": 1, "minutes": 30, "skills": ["elsa"], "when": "lesson",
-                              "avoid_subjects": ["Ma", "En", "Sc"], "room_kind": "nurture"})
+        interventions.append(
+            {
+                "id": f"ELSA-{p['id']}",
+                "programme": "ELSA",
+                "pupils": [p["id"]],
+                "sessions": 1,
+                "minutes": 30,
+                "skills": ["elsa"],
+                "when": "lesson",
+                "avoid_subjects": ["Ma", "En", "Sc"],
+                "room_kind": "nurture",
+            }
+        )
     # Literacy catch-up group for two targeted EHC plans: counts toward their EHC hours
-    interventions.append({"id": "LIT-Y7", "programme": "Literacy catch-up (small group)",
-                          "pupils": [p["id"] for p in lit], "sessions": 3, "minutes": 30,
-                          "skills": ["catch_up_literacy"], "when": "lesson", "avoid_subjects": ["Ma", "Sc"],
-                          "room_kind": "quiet", "counts_for_ehcp": True})
+    interventions.append(
+        {
+            "id": "LIT-Y7",
+            "programme": "Literacy catch-up (small group)",
+            "pupils": [p["id"] for p in lit],
+            "sessions": 3,
+            "minutes": 30,
+            "skills": ["catch_up_literacy"],
+            "when": "lesson",
+            "avoid_subjects": ["Ma", "Sc"],
+            "room_kind": "quiet",
+            "counts_for_ehcp": True,
+        }
+    )
 
     # --- duties -----------------------------------------------------------------
     duties = [
-        {"id": "gate", "name": "Gate and corridor duty", "when": "REG", "staff": 2, "priority": "low"},
-        {"id": "break", "name": "Break duty (yard and canteen)", "when": "BRK", "staff": 4,
-         "any_skills": ["first_aid"], "priority": "high"},
-        {"id": "lunch", "name": "Lunch duty", "when": "LUN", "staff": 6, "any_skills": ["first_aid"],
-         "priority": "high"},
-        {"id": "hub", "name": "Learning support hub at break and lunch", "when": "break, lunch", "staff": 2},
-        {"id": "homework", "name": "Homework club (library)", "when": "Mon-Thu AS", "staff": 2,
-         "paid": "extra", "priority": "low"},
+        {
+            "id": "gate",
+            "name": "Gate and corridor duty",
+            "when": "REG",
+            "staff": 2,
+            "priority": "low",
+        },
+        {
+            "id": "break",
+            "name": "Break duty (yard and canteen)",
+            "when": "BRK",
+            "staff": 4,
+            "any_skills": ["first_aid"],
+            "priority": "high",
+        },
+        {
+            "id": "lunch",
+            "name": "Lunch duty",
+            "when": "LUN",
+            "staff": 6,
+            "any_skills": ["first_aid"],
+            "priority": "high",
+        },
+        {
+            "id": "hub",
+            "name": "Learning support hub at break and lunch",
+            "when": "break, lunch",
+            "staff": 2,
+        },
+        {
+            "id": "homework",
+            "name": "Homework club (library)",
+            "when": "Mon-Thu AS",
+            "staff": 2,
+            "paid": "extra",
+            "priority": "low",
+        },
     ]
     rooms = [
         {"id": "Library", "kind": "quiet", "capacity": 3},
@@ -467,13 +614,18 @@ def build(tt: Timetable) -> dict:
         if unavail:
             s["unavailable"] = unavail
         s["hourly_cost"] = cost
-        s["skills"] = skills
+        s["skills"] = skills.split()
         if subjects:
-            s["subjects"] = subjects
+            s["subjects"] = subjects.split()
         staff.append(s)
 
-    data = {"pupils": pupils, "interventions": interventions, "duties": duties, "rooms": rooms,
-            "staff": staff}
+    data = {
+        "pupils": pupils,
+        "interventions": interventions,
+        "duties": duties,
+        "rooms": rooms,
+        "staff": staff,
+    }
     data["support"] = choose_support(tt, data)
     return data
 
@@ -495,8 +647,11 @@ def estimate(tt: Timetable, data: dict, support: list[dict]) -> dict:
         if gm > 1:
             mates = []
             for t, c in place[p["id"]].items():
-                n = sum(1 for q in pupils if q is not p and q.get("ehcp") and q["ehcp"].get("group_max", 1) > 1
-                        and place[q["id"]].get(t) == c)
+                n = sum(
+                    1
+                    for q in pupils
+                    if q is not p and q.get("ehcp") and q["ehcp"].get("group_max", 1) > 1 and place[q["id"]].get(t) == c
+                )
                 mates.append(min(gm, 1 + n))
             share = 1 / (sum(mates) / len(mates))
         adult = e["hours"] * 60 * e.get("adults", 1) * share
@@ -513,8 +668,9 @@ def estimate(tt: Timetable, data: dict, support: list[dict]) -> dict:
             iv_lesson += m
         else:
             iv_other += m
-    duty_contract = sum(d["staff"] * sum(MINS[t[1]] for t in when(d["when"]))
-                        for d in data["duties"] if d.get("paid") != "extra")
+    duty_contract = sum(
+        d["staff"] * sum(MINS[t[1]] for t in when(d["when"])) for d in data["duties"] if d.get("paid") != "extra"
+    )
     contracted = sum(s["hours"] * 60 for s in data["staff"])
     lesson_cap = 0.0
     for s in data["staff"]:
@@ -523,9 +679,17 @@ def estimate(tt: Timetable, data: dict, support: list[dict]) -> dict:
         lesson_cap += min(s["hours"] * 60, sum(MINS[t[1]] for t in works if KINDS[t[1]] == "lesson"))
     lesson_demand = ehc_lesson + sup + iv_lesson
     total = lesson_demand + ehc_other + iv_other + duty_contract
-    return {"contracted": contracted, "lesson_cap": lesson_cap, "lesson_demand": lesson_demand,
-            "total": total, "ehc_lesson": ehc_lesson, "ehc_other": ehc_other, "support": sup,
-            "interventions": iv_lesson + iv_other, "duties": duty_contract}
+    return {
+        "contracted": contracted,
+        "lesson_cap": lesson_cap,
+        "lesson_demand": lesson_demand,
+        "total": total,
+        "ehc_lesson": ehc_lesson,
+        "ehc_other": ehc_other,
+        "support": sup,
+        "interventions": iv_lesson + iv_other,
+        "duties": duty_contract,
+    }
 
 
 def choose_support(tt: Timetable, data: dict) -> list[dict]:
@@ -539,7 +703,10 @@ def choose_support(tt: Timetable, data: dict) -> list[dict]:
             if tt.year(c) <= 11:
                 score[c] += w
     bonus = {"Ma": 6, "En": 6, "Sc": 4, "Dt": 3, "Da": 3}
-    ranked = sorted((c for c in score if score[c] >= 2), key=lambda c: (-(score[c] + bonus.get(tt.subject[c], 0)), c))
+    ranked = sorted(
+        (c for c in score if score[c] >= 2),
+        key=lambda c: (-(score[c] + bonus.get(tt.subject[c], 0)), c),
+    )
     support: list[dict] = []
     for c in ranked:
         est = estimate(tt, data, support)
@@ -584,21 +751,21 @@ def flow(v) -> str:
 def render(tt: Timetable, data: dict, est: dict) -> str:
     pupils = data["pupils"]
     n_ehc = sum(1 for p in pupils if p.get("ehcp"))
-    ehc_hours = sum(p["ehcp"]["hours"] for p in pupils if p.get("ehcp"))
     out = [
         "# yaml-language-server: $schema=../schemas/school.schema.json",
         "# St Paul's (England): a real secondary timetable with synthetic SEN, staff and duties.",
         "# GENERATED by examples/build_stpauls.py (fixed seed); edit the script, not this file.",
-        "# Timetable: XHSTT instance EnglandStPaul (UK-SP-06), best known solution \"Dudek",
-        "# Timetables 2022\", via shared/data/real/xhstt/EnglandStPaul_Dudek2022_lessons.csv:",
-        f"# {len(tt.lessons)} lessons of {len(tt.slots)} courses (the 3 `Ge (10P)` lessons with no class group are",
-        "# left out), 5 days x 5 periods. Cite Post et al., Annals of OR 218 (2014) 295-301;",
-        "# licence of the data not stated (see shared/data/real/README.md).",
+        '# Timetable: XHSTT instance EnglandStPaul (UK-SP-06), best known solution "Dudek',
+        '# Timetables 2022", via shared/data/real/xhstt/EnglandStPaul_Dudek2022_lessons.csv:',
+        f"# {len(tt.lessons)} lessons of {len(tt.slots)} courses (the 3 `Ge (10P)` lessons with no",
+        "# class group are left out), 5 days x 5 periods. Cite Post et al., Annals of OR 218",
+        "# (2014) 295-301; no licence is stated for the data (shared/data/real/README.md).",
         "# Clock times, break and lunch follow domain-data.md §2.6 (5 x 60 min, 32.5 h week).",
-        f"# Pupils: only the {len(pupils)} the rota concerns, of a roll of about 1,020: {n_ehc} with EHC plans",
-        "# (3.3%, §2.3; hours from the synthetic distribution of §5.2; needs from §2.4), one with",
-        "# diabetes, and SEN-support pupils in interventions (dosage from §4). Staff: 28 TAs on",
-        "# NJC 2025/26 pay (§3.1) and the contract mix of §3.2. Pupil ids are pseudonyms.",
+        f"# Pupils: only the {len(pupils)} the rota concerns, of a roll of about 1,020:",
+        f"# {n_ehc} with EHC plans (3.3%, §2.3; hours from the synthetic distribution of §5.2;",
+        "# needs from §2.4), one with diabetes, and SEN-support pupils in interventions",
+        f"# (dosage from §4). Staff: {len(data['staff'])} TAs on NJC 2025/26 pay (§3.1) and the",
+        "# contract mix of §3.2. Pupil ids are pseudonyms.",
         "",
         "school:",
         "  name: St Paul's (example built on the XHSTT timetable)",
@@ -611,17 +778,25 @@ def render(tt: Timetable, data: dict, est: dict) -> str:
         "  slots:",
     ]
     for sid, a, b, k in SLOTS:
-        out.append(f"    - {{id: {sid}, start: \"{a}\", end: \"{b}\", kind: {k}}}")
+        out.append(f'    - {{id: {sid}, start: "{a}", end: "{b}", kind: {k}}}')
     out += ["", "staff:"]
     out += [f"  - {flow(s)}" for s in data["staff"]]
-    out += ["", f"# {len(tt.slots)} teaching groups: one per XHSTT course (subject-group); teacher codes as in the data.",
-            "classes:"]
+    out += [
+        "",
+        f"# {len(tt.slots)} teaching groups: one per XHSTT course (subject-group);",
+        "# teacher codes as in the data.",
+        "classes:",
+    ]
     for c in sorted(tt.slots, key=lambda c: (tt.year(c), tt.group[c], c)):
         out.append(f"  - {flow({'id': c, 'teacher': tt.teacher(c), 'year': tt.year(c)})}")
     out += ["", "# One entry per lesson of the timetable.", "lessons:"]
     for cid, d, p, subj in sorted(tt.lessons, key=lambda x: (tt.year(x[0]), tt.group[x[0]], x[0], x[1], x[2])):
         out.append(f"  - {flow({'class': cid, 'when': f'{DAYS[d]} {SLOT_IDS[p]}', 'subject': subj})}")
-    out += ["", "# Adults wanted in lessons with several listed SEND pupils (core subjects first).", "support:"]
+    out += [
+        "",
+        "# Adults wanted in lessons with several listed SEND pupils (core subjects first).",
+        "support:",
+    ]
     out += [f"  - {flow(s)}" for s in data["support"]]
     out += ["", "pupils:"]
     for p in pupils:
@@ -639,11 +814,14 @@ def render(tt: Timetable, data: dict, est: dict) -> str:
     out += [f"  - {flow(d)}" for d in data["duties"]]
     out += ["", "rooms:"]
     out += [f"  - {flow(r)}" for r in data["rooms"]]
-    out += ["", "rules:",
-            "  rotation: {min_staff: 2, max_share: 0.6, max_consecutive: 2}",
-            "  max_withdrawal: 0.2",
-            "  solver: {time_limit: 120, seed: 1, workers: 8}",
-            ""]
+    out += [
+        "",
+        "rules:",
+        "  rotation: {min_staff: 2, max_share: 0.6, max_consecutive: 2}",
+        "  max_withdrawal: 0.2",
+        "  solver: {time_limit: 120, seed: 1, workers: 2}",
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -658,19 +836,29 @@ def check(tt: Timetable, data: dict, est: dict, text: str) -> None:
     ehc = [p for p in pupils if p.get("ehcp")]
     h = lambda m: m / 60  # noqa: E731
     print(f"lessons {len(tt.lessons)} (skipped {len(tt.skipped)} with no class group), classes {len(tt.slots)}")
-    print(f"pupils {len(pupils)}: EHC {len(ehc)} ({sum(p['ehcp']['hours'] for p in ehc):g} h), "
-          f"2:1 {sum(1 for p in ehc if p['ehcp'].get('adults') == 2)}, "
-          f"interventions {len(data['interventions'])}, support rows {len(data['support'])}")
+    print(
+        f"pupils {len(pupils)}: EHC {len(ehc)} ({sum(p['ehcp']['hours'] for p in ehc):g} h), "
+        f"2:1 {sum(1 for p in ehc if p['ehcp'].get('adults') == 2)}, "
+        f"interventions {len(data['interventions'])}, support rows {len(data['support'])}"
+    )
     print("needs:", dict(Counter(p.get("need") for p in pupils)))
     gaps = {p["id"]: 25 - len(tt.place(p["classes"])) for p in pupils if p["_year"] <= 11}
     print("Y7-11 pupils with free periods:", {k: v for k, v in gaps.items() if v})
-    print(f"staff {len(data['staff'])}, contracted {h(est['contracted']):.1f} h; lesson-time capacity "
-          f"{h(est['lesson_cap']):.1f} h")
-    print(f"demand: EHC {h(est['ehc_lesson']):.1f} h in lessons + {h(est['ehc_other']):.1f} h outside, "
-          f"support {h(est['support']):.1f} h, interventions {h(est['interventions']):.1f} h, "
-          f"duties {h(est['duties']):.1f} h")
-    print(f"total {h(est['total']):.1f} h = {100 * est['total'] / est['contracted']:.0f}% of contracted; "
-          f"lesson-time demand {100 * est['lesson_demand'] / est['lesson_cap']:.0f}% of lesson capacity")
+    print(
+        f"staff {len(data['staff'])}, contracted {h(est['contracted']):.1f} h; "
+        f"lesson-time capacity {h(est['lesson_cap']):.1f} h"
+    )
+    print(
+        f"demand: EHC {h(est['ehc_lesson']):.1f} h in lessons + "
+        f"{h(est['ehc_other']):.1f} h outside, "
+        f"support {h(est['support']):.1f} h, interventions {h(est['interventions']):.1f} h, "
+        f"duties {h(est['duties']):.1f} h"
+    )
+    print(
+        f"total {h(est['total']):.1f} h = "
+        f"{100 * est['total'] / est['contracted']:.0f}% of contracted; lesson-time demand "
+        f"{100 * est['lesson_demand'] / est['lesson_cap']:.0f}% of lesson capacity"
+    )
 
 
 def main() -> None:
