@@ -701,7 +701,7 @@ def staff_min(
     for path in (output, png if result.frontier else None, rota):
         if path is not None:
             console.print(f"wrote {_escape(str(path))}")
-    if not result.kept and not result.verified:
+    if not result.verified:
         raise typer.Exit(EXIT_NO_ROTA)
 
 

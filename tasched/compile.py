@@ -183,8 +183,19 @@ class Problem:
         return {(s.day_id, s.slot_id): s.index for s in self.slots}
 
 
-def compile_problem(data: SchoolData) -> Problem:
-    """Resolve the validated input into the dense, solver-ready week."""
+AUTO_LIMIT_STAFF = 30  # schools with more adults get a per-pupil candidate limit by default
+AUTO_ADULTS_PER_PUPIL = 12
+
+
+def compile_problem(
+    data: SchoolData, *, limit_candidates: bool = True, keep: list[dict[str, object]] | None = None
+) -> Problem:
+    """Resolve the validated input into the dense, solver-ready week.
+
+    With `limit_candidates`, a large school's pupils each keep a limited set of
+    candidate adults (`rules.solver.adults_per_pupil`); `keep` (last week's rows)
+    names supporters who stay candidates. Diagnosis compiles without the limit.
+    """
     shape = shape_of(data)
     week = open_slots(data, shape)
     cal = data.calendar
@@ -210,6 +221,8 @@ def compile_problem(data: SchoolData) -> Problem:
     supports = _supports(data, meetings, resolve, adults)
     pupils = _pupils(data, meetings, subject_at, resolve, slots, adults)
     pupil_index = {p.id: p.index for p in pupils}
+    if limit_candidates:
+        _limit_candidates(data, pupils, adults, keep or [])
     interventions = _interventions(data, pupils, pupil_index, subject_at, resolve, slots, adults)
     duties = _duties(data, resolve, adults)
     room_capacity: dict[str, int] = defaultdict(int)
@@ -372,6 +385,51 @@ def _pupils(
             medical = MedicalNeed(frozenset(p.medical.skills), sorted(resolve(p.medical.when)))
         out.append(PupilInfo(i, p.id, place, lesson_minutes, math.floor(max_w * lesson_minutes + 1e-9), plan, medical))
     return out
+
+
+def _limit_candidates(
+    data: SchoolData, pupils: list[PupilInfo], adults: list[Adult], keep: list[dict[str, object]]
+) -> None:
+    """Keep at most `adults_per_pupil` candidate adults per pupil (model size grows as
+    adults × pupils × slots). Chosen, scarcest pupil first: adults who prefer the
+    pupil or their class, then the least-chosen so far, then those free most often."""
+    limit = data.rules.solver.adults_per_pupil
+    if limit is None:
+        if len(adults) <= AUTO_LIMIT_STAFF:
+            return
+        limit = AUTO_ADULTS_PER_PUPIL
+    must: dict[str, set[int]] = defaultdict(set)
+    index = {a.id: a.index for a in adults}
+    for pin in data.pins:
+        kind, _, target = pin.task.partition(":")
+        if kind == "pupil" and pin.staff in index:
+            must[target].add(index[pin.staff])
+    for row in keep:
+        task = str(row.get("task", ""))
+        if task.startswith("pupil:") and str(row.get("staff")) in index:
+            must[task[6:]].add(index[str(row.get("staff"))])
+    chosen_count: dict[int, int] = defaultdict(int)
+    planned = [p for p in pupils if p.ehcp is not None]
+    planned.sort(key=lambda p: len({a for c in p.ehcp.candidates.values() for a in c}))  # type: ignore[union-attr]
+    for pupil in planned:
+        plan = pupil.ehcp
+        assert plan is not None
+        eligible = {a for c in plan.candidates.values() for a in c}
+        size = max(limit, 3 * plan.min_staff, 2 * plan.adults)
+        if len(eligible) <= size:
+            chosen = eligible
+        else:
+            liked = {f"pupil:{pupil.id}", *(f"class:{c}" for c in set(pupil.place.values()))}
+            overlap = {a: sum(a in c for c in plan.candidates.values()) for a in eligible}
+
+            def rank(a: int) -> tuple[int, int, int]:
+                return (0 if adults[a].prefer & liked else 1, chosen_count[a], -overlap[a])
+
+            chosen = set(sorted(eligible - must[pupil.id], key=rank)[: max(0, size - len(must[pupil.id]))])
+            chosen |= must[pupil.id] & eligible
+        for a in chosen:
+            chosen_count[a] += 1
+        plan.candidates = {t: [a for a in c if a in chosen] for t, c in plan.candidates.items()}
 
 
 def _interventions(

@@ -307,7 +307,11 @@ class Weights(Strict):
     duty_fairness: float = Field(20, ge=0, description="Per duty slot on the most-loaded adult, spreading duties.")
     idle: float = Field(1, ge=0, description="Per minute of contracted time left idle.")
     subject_match: float = Field(1, ge=0, description="Per minute of in-class support outside the adult's subjects.")
-    preference: float = Field(1, ge=0, description="Per minute an adult spends on a task they prefer (a reward).")
+    preference: float = Field(
+        1,
+        ge=0,
+        description="Per minute of preferred work missed: the most an adult could spend on tasks they prefer, less what they get.",
+    )
     overtime: float = Field(2, ge=0, description="Per minute of overtime used.")
     over_support: float = Field(
         2, ge=0, description="Per minute of EHC support beyond the plan's hours (within the one-slot cap)."
@@ -320,6 +324,15 @@ class SolverSettings(Strict):
     seed: int = Field(0, ge=0)
     workers: int = Field(
         2, ge=1, le=64, description="CP-SAT search workers (2 measured best on a 2-core machine; 1 is reproducible)."
+    )
+    adults_per_pupil: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "Most adults the solver considers for one pupil's EHC support, a limit on model size for large "
+            "schools. Default: every adult when the school has at most 30, else 12 (those who prefer the pupil "
+            "or their class first, then spread evenly). Pins and last week's supporters are always kept."
+        ),
     )
 
 

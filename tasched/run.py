@@ -22,7 +22,7 @@ from tasched.solution import Rota
 
 def findings_for(data: SchoolData) -> list[Finding]:
     """Demands no rota can meet, found before solving (errors stop a solve)."""
-    return diagnose(compile_problem(data))
+    return diagnose(compile_problem(data, limit_candidates=False))
 
 
 def stop_on_errors(path: str | Path, findings: list[Finding]) -> None:

@@ -115,9 +115,7 @@ class Candidate:
             "staff": self.staff,
             "action": self.action,
             "drops": self.drops if self.action == "drops" else None,
-            "hands_over": (
-                {"task": self.drops, "to": self.swap_with} if self.action == "swap" else None
-            ),
+            "hands_over": ({"task": self.drops, "to": self.swap_with} if self.action == "swap" else None),
             "changes": self.changes,
             "contract_minutes_after": self.used_minutes,
             "contract_minutes_left": self.room_minutes,
@@ -186,9 +184,7 @@ def parse_absence(text: str, prob: Compiled) -> tuple[int, set[int]]:
     if staff not in ids:
         hint = nearest(staff, ids)
         more = f"; did you mean {hint!r}?" if hint else ""
-        raise InputError(
-            [Problem(f"--absent {text!r}", "", f"no adult {staff!r} in the school{more}")]
-        )
+        raise InputError([Problem(f"--absent {text!r}", "", f"no adult {staff!r} in the school{more}")])
     return prob.adult_index[staff], _slots(prob, when.strip() or "*", f"--absent {text!r}")
 
 
@@ -274,8 +270,7 @@ class _State:
 
     def counts_for_contract(self, rows: list[Row]) -> bool:
         return bool(rows) and not all(
-            str(r["task"]).startswith("duty:") and str(r["task"])[5:] in self.extra_duties
-            for r in rows
+            str(r["task"]).startswith("duty:") and str(r["task"])[5:] in self.extra_duties for r in rows
         )
 
     def contract_minutes(self, adult: str) -> int:
@@ -287,10 +282,7 @@ class _State:
 
     def duty_count(self, adult: str) -> int:
         return sum(
-            1
-            for t in self.slots_of.get(adult, ())
-            for r in self.rows(adult, t)
-            if str(r["task"]).startswith("duty:")
+            1 for t in self.slots_of.get(adult, ()) for r in self.rows(adult, t) if str(r["task"]).startswith("duty:")
         )
 
     def contact_slots(self, adult: str, pupil: str) -> dict[int, int]:
@@ -324,9 +316,7 @@ class _State:
             pupil = self.pupils[pid]
             assert pupil.medical is not None
             need = pupil.medical.skills
-            skilled = [
-                r for r in rows if skills_of.get(str(r["staff"]), frozenset()).issuperset(need)
-            ]
+            skilled = [r for r in rows if skills_of.get(str(r["staff"]), frozenset()).issuperset(need)]
             if not any(self._near(r, pid, pupil.place.get(t), t) for r in skilled):
                 out.add(pid)
         return out
@@ -403,42 +393,24 @@ def _judge(state: _State, cover: Cover, adult_index: int) -> Candidate | list[st
         if adult_index not in medical:
             reasons.append("lacks the medical skills this cover is for")
     elif kind == "class":
-        ok = any(
-            t in s.slots and adult_index in s.candidates[t]
-            for s in prob.supports
-            if s.class_id == targets[0]
-        )
+        ok = any(t in s.slots and adult_index in s.candidates[t] for s in prob.supports if s.class_id == targets[0])
         if not ok:
             skills = {k for s in prob.supports if s.class_id == targets[0] for k in s.skills}
-            reasons.append(
-                f"lacks {' and '.join(sorted(skills))}" if skills else "cannot support then"
-            )
+            reasons.append(f"lacks {' and '.join(sorted(skills))}" if skills else "cannot support then")
     elif kind == "pupil":
         for pid in targets:
             plan = state.pupils[pid].ehcp
             if plan is None or t not in plan.candidates or adult_index not in plan.candidates[t]:
                 needed = sorted(plan.skills) if plan else []
-                reasons.append(
-                    f"lacks {' and '.join(needed)} for {pid}"
-                    if needed
-                    else f"cannot support {pid} then"
-                )
+                reasons.append(f"lacks {' and '.join(needed)} for {pid}" if needed else f"cannot support {pid} then")
     elif kind == "intervention":
         iv = state.ivs[targets[0]]
         if t not in iv.candidates or adult_index not in iv.candidates[t]:
-            reasons.append(
-                f"lacks {' and '.join(sorted(iv.skills))}"
-                if iv.skills
-                else "cannot deliver it then"
-            )
+            reasons.append(f"lacks {' and '.join(sorted(iv.skills))}" if iv.skills else "cannot deliver it then")
     elif kind == "duty":
         duty = state.duties[targets[0]]
         if t not in duty.candidates or adult_index not in duty.candidates[t]:
-            reasons.append(
-                f"lacks {' and '.join(sorted(duty.skills))}"
-                if duty.skills
-                else "cannot do the duty then"
-            )
+            reasons.append(f"lacks {' and '.join(sorted(duty.skills))}" if duty.skills else "cannot do the duty then")
     if reasons:
         return reasons
 
@@ -476,9 +448,7 @@ def _judge(state: _State, cover: Cover, adult_index: int) -> Candidate | list[st
                 cand.overtime_minutes = used - max(limit, before_contract)
         if kind == "duty":
             duty = state.duties[targets[0]]
-            if adult.max_duties is not None and state.duty_count(b) > max(
-                adult.max_duties, before_duties
-            ):
+            if adult.max_duties is not None and state.duty_count(b) > max(adult.max_duties, before_duties):
                 reasons.append(f"max_duties {adult.max_duties} reached")
             on_duty = [r for r in state.rows_at(t) if str(r["task"]) == f"duty:{duty.id}"]
             skills_on = [prob.adults[prob.adult_index[str(r["staff"])]].skills for r in on_duty]
@@ -489,6 +459,7 @@ def _judge(state: _State, cover: Cover, adult_index: int) -> Candidate | list[st
                 cand.warnings.append("paid extra")
         if kind == "pupil":
             reasons += _rotation_problems(state, b, targets, t)
+            reasons += _pupil_problems(state, targets, t)
         elif kind == "intervention":
             iv = state.ivs[targets[0]]
             if iv.counts_for_ehcp:
@@ -533,6 +504,48 @@ def _can_join(state: _State, cover: Cover, now: list[Row], t: int) -> bool:
     return True
 
 
+def _pupil_problems(state: _State, pupils: Sequence[str], t: int) -> list[str]:
+    """Rules 5, 7 and 11 for each pupil after the change: 2:1, over-support, withdrawal, sessions."""
+    prob = state.prob
+    out = []
+    at_t = state.rows_at(t)
+    for pid in pupils:
+        pupil = state.pupils[pid]
+        plan = pupil.ehcp
+        if plan is None:
+            continue
+        with_them = [r for r in at_t if str(r["task"]) == f"pupil:{pid}"]
+        if len(with_them) not in (0, plan.adults):
+            out.append(f"{pid}'s plan needs {plan.adults} adults at once")
+        if any(str(r["task"]).startswith("intervention:") and pid in (r.get("pupils") or []) for r in at_t):
+            out.append(f"{pid} is in an intervention session then")
+        supported: set[int] = set()
+        withdrawn: set[int] = set()
+        sessions = session_out = 0
+        for adult in state.contact.get(pid, {}):
+            for s in state.slots_of.get(adult, ()):
+                for r in state.rows(adult, s):
+                    if str(r["task"]) == f"pupil:{pid}":
+                        supported.add(s)
+                        if r.get("mode") == "withdrawn" and s in pupil.place:
+                            withdrawn.add(s)
+        for when in range(len(prob.slots)):
+            for adult in state.by_slot.get(when, ()):
+                for r in state.rows(adult, when):
+                    kind, _, target = str(r["task"]).partition(":")
+                    if kind == "intervention" and pid in (r.get("pupils") or []) and target in state.ivs:
+                        iv = state.ivs[target]
+                        sessions += iv.minutes if iv.counts_for_ehcp else 0
+                        session_out += iv.minutes if when in pupil.place else 0
+        delivered = sum(prob.slots[s].minutes for s in supported) + sessions
+        if delivered > plan.over_support_cap:
+            out.append(f"over-support: {pid} would get {delivered} of at most {plan.over_support_cap} minutes")
+        out_of_class = sum(prob.slots[s].minutes for s in withdrawn) + session_out
+        if t in withdrawn and out_of_class > pupil.max_withdrawal_minutes:
+            out.append(f"max_withdrawal: {pid} out of class {out_of_class} of {pupil.max_withdrawal_minutes} minutes")
+    return out
+
+
 def _rotation_problems(state: _State, adult: str, pupils: Sequence[str], t: int) -> list[str]:
     prob = state.prob
     out = []
@@ -544,10 +557,7 @@ def _rotation_problems(state: _State, adult: str, pupils: Sequence[str], t: int)
         contact = state.contact_slots(adult, pid)
         given = sum(contact.values())
         if given > plan.max_share_minutes:
-            out.append(
-                f"max_share: would give {pid} {given} of the {plan.max_share_minutes} "
-                "minutes one adult may"
-            )
+            out.append(f"max_share: would give {pid} {given} of the {plan.max_share_minutes} minutes one adult may")
         day = prob.slots[t].day
         order = prob.day_order[day]
         run = best = 0
@@ -555,19 +565,14 @@ def _rotation_problems(state: _State, adult: str, pupils: Sequence[str], t: int)
             run = run + 1 if s is not None and s in contact else 0
             best = max(best, run)
         if best > plan.max_consecutive:
-            out.append(
-                f"max_consecutive: {best} adjacent slots with {pid} "
-                f"(at most {plan.max_consecutive})"
-            )
+            out.append(f"max_consecutive: {best} adjacent slots with {pid} (at most {plan.max_consecutive})")
         if plan.adults == 2:
             together = [r for r in state.rows_at(t) if str(r["task"]) == f"pupil:{pid}"]
             if len({str(r["staff"]) for r in together}) != len(together):
                 out.append(f"already with {pid} then")
         adults = state.adults_with(pid)
         if adults and len(adults) < plan.min_staff:
-            out.append(
-                f"min_staff: {pid} would have {len(adults)} adult(s), needs {plan.min_staff}"
-            )
+            out.append(f"min_staff: {pid} would have {len(adults)} adult(s), needs {plan.min_staff}")
     return out
 
 
@@ -584,9 +589,7 @@ def _break_problems(state: _State, a: int, day: int) -> list[str]:
     span = _minutes(cal[last].end) - _minutes(starts[first])
     if span <= rules.break_after_minutes:
         return []
-    free = [
-        s for s in range(first + 1, last) if s not in used and cal[s].minutes >= rules.break_minutes
-    ]
+    free = [s for s in range(first + 1, last) if s not in used and cal[s].minutes >= rules.break_minutes]
     if free:
         return []
     return [f"no break: a {span}-minute day with no free {rules.break_minutes}-minute slot"]
@@ -627,8 +630,7 @@ def suggest(
                 Problem(
                     "suggest",
                     "",
-                    "name an absence (--absent TA05:Tue) or a task "
-                    "(--task pupil:P014 --at 'Tue P3')",
+                    "name an absence (--absent TA05:Tue) or a task (--task pupil:P014 --at 'Tue P3')",
                 )
             ]
         )
@@ -643,9 +645,7 @@ def suggest(
         for t in sorted(slots):
             rows = state.rows(who, t)
             if rows:
-                covers.append(
-                    Cover(t, prob.slots[t].label, _group_task(rows), [dict(r) for r in rows], who)
-                )
+                covers.append(Cover(t, prob.slots[t].label, _group_task(rows), [dict(r) for r in rows], who))
     for cover in covers:
         cover.medical_before = state.medical_uncovered(cover.slot)
     # The absent adults' rows leave the rota before anyone is judged.
@@ -748,16 +748,13 @@ def _task_covers(state: _State, task: str, at: str | None) -> list[Cover]:
     known = {
         "pupil": [p.id for p in prob.pupils if p.ehcp is not None],
         "class": sorted(
-            {s.class_id for s in prob.supports}
-            | {c.class_id for c in getattr(prob, "medical_covers", [])}
+            {s.class_id for s in prob.supports} | {c.class_id for c in getattr(prob, "medical_covers", [])}
         ),
         "intervention": [i.id for i in prob.interventions],
         "duty": [d.id for d in prob.duties],
     }
     if kind not in known:
-        raise InputError(
-            [Problem(where, "", "a task is pupil:ID, class:ID, intervention:ID or duty:ID")]
-        )
+        raise InputError([Problem(where, "", "a task is pupil:ID, class:ID, intervention:ID or duty:ID")])
     if target not in known[kind]:
         hint = nearest(target, known[kind])
         more = f"; did you mean {kind}:{hint}?" if hint else ""
@@ -800,9 +797,7 @@ def _task_covers(state: _State, task: str, at: str | None) -> list[Cover]:
             continue
         covers.append(Cover(t, slot.label, task, [row], None))
     if not covers:
-        raise InputError(
-            [Problem(f"--at {at!r}", "", f"{task} cannot happen at any of these slots")]
-        )
+        raise InputError([Problem(f"--at {at!r}", "", f"{task} cannot happen at any of these slots")])
     return covers
 
 
@@ -899,17 +894,11 @@ def render(result: Suggestions, console: Console, *, show_all: bool = False) -> 
                 "joins": f"join {cand.drops}",
                 "swap": f"hand {cand.drops} to {cand.swap_with}",
             }.get(cand.action, f"drop {cand.drops}")
-            left = (
-                f"{cand.overtime_minutes} min overtime"
-                if cand.overtime_minutes
-                else _hm(cand.room_minutes)
-            )
+            left = f"{cand.overtime_minutes} min overtime" if cand.overtime_minutes else _hm(cand.room_minutes)
             notes = [f"no medical cover for {p}" for p in cand.medical_lost] + cand.warnings
             if cand.familiar:
                 notes.append("knows them")
-            table.add_row(
-                str(n), cand.staff, escape(would), left, str(cand.changes), escape("; ".join(notes))
-            )
+            table.add_row(str(n), cand.staff, escape(would), left, str(cand.changes), escape("; ".join(notes)))
         if not cover.candidates:
             table.add_row("-", "nobody", "", "", "", "every adult is ruled out")
         console.print(table)

@@ -103,9 +103,7 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         return {
             "meta": self.meta,
-            "scenarios": [
-                {"name": o.scenario.name, "summary": o.summary, **o.data} for o in self.scenarios
-            ],
+            "scenarios": [{"name": o.scenario.name, "summary": o.summary, **o.data} for o in self.scenarios],
         }
 
     def table(self) -> tuple[list[str], list[tuple[str, list[Any]]]]:
@@ -166,9 +164,7 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     for n, item in enumerate(items):
         label = f"scenarios[{n}]"
         if not isinstance(item, dict):
-            problems.append(
-                Problem(where, label, "a scenario is a mapping with name, remove, hours")
-            )
+            problems.append(Problem(where, label, "a scenario is a mapping with name, remove, hours"))
             continue
         unknown = set(item) - {"name", "remove", "hours", "absent"}
         if unknown:
@@ -176,8 +172,7 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
                 Problem(
                     where,
                     label,
-                    f"unknown field(s) {', '.join(sorted(unknown))}; "
-                    "use name, remove, hours, absent",
+                    f"unknown field(s) {', '.join(sorted(unknown))}; use name, remove, hours, absent",
                 )
             )
             continue
@@ -207,9 +202,7 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
         )
     names = [s.name for s in out]
     for name in {n for n in names if names.count(n) > 1}:
-        problems.append(
-            Problem(where, "name", f"two scenarios are named {name!r}; names are unique")
-        )
+        problems.append(Problem(where, "name", f"two scenarios are named {name!r}; names are unique"))
     if problems:
         raise InputError(problems)
     return out
@@ -240,14 +233,11 @@ def apply_scenario(data: SchoolData, scenario: Scenario) -> SchoolData:
                 Problem(
                     where,
                     staff_id,
-                    f"{hours:g} h is not a contract: use 0 < hours ≤ 60 "
-                    "(to take the adult out, use remove)",
+                    f"{hours:g} h is not a contract: use 0 < hours ≤ 60 (to take the adult out, use remove)",
                 )
             )
         if staff_id in scenario.remove:
-            problems.append(
-                Problem(where, staff_id, "both removed and given new hours; choose one")
-            )
+            problems.append(Problem(where, staff_id, "both removed and given new hours; choose one"))
     if problems:
         raise InputError(problems)
     gone = set(scenario.remove)
@@ -323,31 +313,19 @@ def measure(data: SchoolData, rota: Rota) -> dict[str, Any]:
         }
         for pid, k in kpis.get("pupils", {}).items()
     }
-    interventions = {
-        iid: k["sessions_delivered"] for iid, k in kpis.get("interventions", {}).items()
-    }
+    interventions = {iid: k["sessions_delivered"] for iid, k in kpis.get("interventions", {}).items()}
     minutes = {s.id: s.minutes for s in data.calendar.slots}
     class_hours: dict[str, float] = {c: 0.0 for c in kpis.get("classes", {})}
     for row in rota.assignments:
         if str(row["task"]).startswith("class:"):
             c = row["task"][6:]
             class_hours[c] = class_hours.get(c, 0.0) + minutes[row["slot"]] / 60
-    duties = {
-        task[5:]: s["required"] - s["delivered"]
-        for task, s in short.items()
-        if task.startswith("duty:")
-    }
-    medical = {
-        task[8:]: s["required"] - s["delivered"]
-        for task, s in short.items()
-        if task.startswith("medical:")
-    }
+    duties = {task[5:]: s["required"] - s["delivered"] for task, s in short.items() if task.startswith("duty:")}
+    medical = {task[8:]: s["required"] - s["delivered"] for task, s in short.items() if task.startswith("medical:")}
     planned = [k for k in kpis.get("pupils", {}).values() if k["ehc_hours_required"] > 0]
     supported = [k for k in planned if k["ehc_hours_delivered"] > 0]
     rotation = {
-        "mean_distinct_adults": round(
-            sum(k["distinct_adults"] for k in supported) / len(supported), 2
-        )
+        "mean_distinct_adults": round(sum(k["distinct_adults"] for k in supported) / len(supported), 2)
         if supported
         else 0.0,
         "largest_share": max((k["largest_share"] for k in planned), default=0.0),
@@ -412,12 +390,8 @@ def compare(
     return Comparison(meta, outcomes)
 
 
-def _solve_one(
-    scenario: Scenario, school: SchoolData, solve: Callable[..., Rota], options: dict[str, Any]
-) -> Outcome:
-    impossible = [
-        f"{f.task}: {f.message}" for f in diagnose(compile_problem(school)) if f.severity == "error"
-    ]
+def _solve_one(scenario: Scenario, school: SchoolData, solve: Callable[..., Rota], options: dict[str, Any]) -> Outcome:
+    impossible = [f"{f.task}: {f.message}" for f in diagnose(compile_problem(school)) if f.severity == "error"]
     data: dict[str, Any] = {
         "changes": {"remove": scenario.remove, "hours": scenario.hours, "absent": scenario.absent},
         "adults": len(school.staff),
@@ -427,9 +401,7 @@ def _solve_one(
     try:
         rota = solve(school, **options)
     except Exception as error:  # a scenario that cannot be built must not stop the others
-        data.update(
-            status="error", error=f"{type(error).__name__}: {error}", cost=annual_cost(school)
-        )
+        data.update(status="error", error=f"{type(error).__name__}: {error}", cost=annual_cost(school))
         return Outcome(scenario, "error", data, pay=pay_by_adult(school))
     data.update(
         status=rota.status,
@@ -500,14 +472,10 @@ def summarise(outcome: Outcome, base: Outcome) -> str:
         return "; ".join(parts) + "."
     lost = d.get("ehc_hours_lost", {})
     if lost:
-        parts.append(
-            f"{_pupils(list(lost))} lose {_hours(sum(lost.values()))} statutory hours a week"
-        )
+        parts.append(f"{_pupils(list(lost))} lose {_hours(sum(lost.values()))} statutory hours a week")
     else:
         parts.append("no pupil loses statutory hours")
-    stops = [
-        i for i, n in d.get("intervention_sessions_lost", {}).items() if d["interventions"][i] == 0
-    ]
+    stops = [i for i, n in d.get("intervention_sessions_lost", {}).items() if d["interventions"][i] == 0]
     fewer = [
         f"{i} loses {n} session{'s' if n != 1 else ''}"
         for i, n in d.get("intervention_sessions_lost", {}).items()
@@ -522,13 +490,9 @@ def summarise(outcome: Outcome, base: Outcome) -> str:
     base_duties = base.data.get("duties_unfilled", {})
     duties = {k: v for k, v in d.get("duties_unfilled", {}).items() if v > base_duties.get(k, 0)}
     if duties:
-        parts.append(
-            f"{_and(sorted(duties))} duty left unfilled ({sum(duties.values()):g} adult-slots)"
-        )
+        parts.append(f"{_and(sorted(duties))} duty left unfilled ({sum(duties.values()):g} adult-slots)")
     base_medical = base.data.get("medical_uncovered", {})
-    medical = {
-        k: v for k, v in d.get("medical_uncovered", {}).items() if v > base_medical.get(k, 0)
-    }
+    medical = {k: v for k, v in d.get("medical_uncovered", {}).items() if v > base_medical.get(k, 0)}
     if medical:
         parts.append(f"medical cover missing for {_pupils(sorted(medical))}")
     if d.get("impossible"):
@@ -571,9 +535,7 @@ def comparison_table(result: Comparison) -> tuple[list[str], list[tuple[str, lis
         row("annual cost (£)", lambda d: d["cost"]["annual"]),
         row("annual saving (£)", lambda d: d["saving_annual"]),
         row("EHC hours lost a week", lambda d: round(sum(d.get("ehc_hours_lost", {}).values()), 2)),
-        row(
-            "EHC hours short a week", lambda d: round(sum(d.get("ehc_hours_short", {}).values()), 2)
-        ),
+        row("EHC hours short a week", lambda d: round(sum(d.get("ehc_hours_short", {}).values()), 2)),
         row("pupils losing EHC hours", lambda d: ", ".join(d.get("ehc_hours_lost", {})) or "-"),
         row(
             "intervention sessions lost",
@@ -596,9 +558,7 @@ def comparison_table(result: Comparison) -> tuple[list[str], list[tuple[str, lis
         ),
         row("duty adult-slots unfilled", lambda d: sum(d.get("duties_unfilled", {}).values())),
         row("medical slots uncovered", lambda d: sum(d.get("medical_uncovered", {}).values())),
-        row(
-            "mean adults per EHC pupil", lambda d: d.get("rotation", {}).get("mean_distinct_adults")
-        ),
+        row("mean adults per EHC pupil", lambda d: d.get("rotation", {}).get("mean_distinct_adults")),
         row("largest share of one pupil", lambda d: d.get("rotation", {}).get("largest_share")),
         row("impossible plans", lambda d: len(d.get("impossible", []))),
     ]
@@ -717,10 +677,13 @@ def render(result: Comparison, console: Console) -> None:
 
     names, rows = result.table()
     table = Table(title=escape(f"what-if: {result.meta.get('school', '')}"), title_justify="left")
-    table.add_column("measure")
+    table.add_column("measure", no_wrap=True)
     for name in names:
         table.add_column(escape(name), justify="right")
     for label, values in rows:
+        detail = label.startswith(("EHC hours P", "sessions "))
+        if detail and len({_cell(v) for v in values}) == 1:
+            continue  # per pupil and per intervention: only what changes (all of it in the file)
         table.add_row(escape(label), *[escape(_cell(v)) for v in values])
     console.print(table)
     for outcome in result.scenarios[1:]:

@@ -177,8 +177,8 @@ def loosen(name: str, change: Callable[[Problem], None]) -> Drop:
     def apply(monkeypatch: pytest.MonkeyPatch) -> None:
         compile_problem = tasched.solver.compile_problem
 
-        def compiled(data: SchoolData) -> Problem:
-            problem = compile_problem(data)
+        def compiled(data: SchoolData, **options: Any) -> Problem:
+            problem = compile_problem(data, **options)
             change(problem)
             return problem
 

@@ -106,8 +106,8 @@ def solve(
     workers = settings.workers if workers is None else workers
 
     started = time.perf_counter() if started is None else started
-    problem = compile_problem(school)
     last_rows = list(previous["assignments"]) if previous else None
+    problem = compile_problem(school, keep=last_rows)
     # The greedy rota comes first: a valid rota in well under a second, whatever follows.
     greedy = warm_start(problem, keep=last_rows) if hint else None
     rm = build_model(problem, last_rows, duty_history)
@@ -118,7 +118,10 @@ def solve(
         # CP-SAT's own completion of the decisions can land far from the greedy rota.
         # The greedy leaves pinned slots empty, so with pins it is no fallback.
         pinned = any(pin.kind != "free" for pin in problem.pins)
-        if complete_hint(rm) is None or pinned:
+        budget = max(1.0, (time_limit - (time.perf_counter() - started)) / 3)
+        if complete_hint(rm, budget) is None and log:
+            log("the warm start could not be completed in time; CP-SAT starts from its decisions only")
+        if pinned:
             start = None
     proto = rm.cp.proto
     size = ModelSize(len(proto.variables), len(proto.constraints), time.perf_counter() - started)
@@ -257,7 +260,7 @@ def add_hint(rm: RotaModel, greedy: GreedyRota) -> set[int]:
     return true
 
 
-def complete_hint(rm: RotaModel) -> list[int] | None:
+def complete_hint(rm: RotaModel, seconds: float = 10) -> list[int] | None:
     """Turn the decision hint into a complete one, so CP-SAT starts from it at once.
 
     With the decisions fixed, presolve settles every derived variable (groups,
@@ -270,7 +273,7 @@ def complete_hint(rm: RotaModel) -> list[int] | None:
     params = completer.parameters
     params.fix_variables_to_their_hinted_value = True
     params.num_workers = 1
-    params.max_time_in_seconds = 10
+    params.max_time_in_seconds = seconds
     if completer.solve(rm.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     values = list(completer.response_proto.solution)

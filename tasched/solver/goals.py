@@ -130,26 +130,37 @@ def _mismatch(rm: RotaModel, a: int, wanted: set[str]) -> bool:
 
 
 def add_preferences(rm: RotaModel) -> None:
-    """Reward minutes an adult spends on a task listed in their `prefer`."""
+    """Favour the tasks each adult `prefer`s.
+
+    Penalise, per adult, the preferred minutes they could have had but did not: the
+    most they could have (their preferred slots, up to their contracted time) less
+    what they got. A penalty rather than a reward keeps the objective and its bound
+    non-negative, so the reported gap means something.
+    """
     prob = rm.problem
     weight = prob.data.rules.weights.preference
     if weight == 0:
         return
-    terms = []
+    liked: dict[int, list[tuple[int, Literal]]] = defaultdict(list)  # adult -> [(slot, literal)]
     for (a, k, t), var in rm.class_support.items():
         if f"class:{prob.supports[k].class_id}" in prob.adults[a].prefer:
-            terms.append(prob.slots[t].minutes * var)
+            liked[a].append((t, var))
     for (a, p, t, _), var in rm.ehcp.items():
         if f"pupil:{prob.pupils[p].id}" in prob.adults[a].prefer:
-            terms.append(prob.slots[t].minutes * var)
+            liked[a].append((t, var))
     for (a, i, t), var in rm.deliver.items():
         if f"intervention:{prob.interventions[i].id}" in prob.adults[a].prefer:
-            terms.append(prob.slots[t].minutes * var)
+            liked[a].append((t, var))
     for (a, j, t), var in rm.duty.items():
         if f"duty:{prob.duties[j].id}" in prob.adults[a].prefer:
-            terms.append(prob.slots[t].minutes * var)
-    if terms:
-        rm.add_penalty("preference", "", -sum(terms), weight)
+            liked[a].append((t, var))
+    for a, choices in liked.items():
+        adult = prob.adults[a]
+        most = min(adult.cap_minutes, sum(prob.slots[t].minutes for t in {t for t, _ in choices}))
+        got = sum(prob.slots[t].minutes * var for t, var in choices)
+        missed = rm.cp.new_int_var(0, most, f"missed_preference[{a}]")
+        rm.cp.add(missed >= most - got)
+        rm.add_penalty("preference", f"staff:{adult.id}", missed, weight)
 
 
 def add_stability(rm: RotaModel) -> None:

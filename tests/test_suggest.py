@@ -1,0 +1,168 @@
+"""Who can cover? Ranked candidates for an absent adult's tasks (tasched.suggest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers_solver import make_school
+from typer.testing import CliRunner
+
+from tasched import cli
+from tasched.errors import InputError
+from tasched.loader import dump_school
+from tasched.model import SchoolData
+from tasched.suggest import suggest
+
+runner = CliRunner()
+
+
+def school(**rules: Any) -> SchoolData:
+    """One Monday: X, F, C hold makaton, N does not; P1 in Y1 needs makaton support."""
+    return make_school(
+        staff=[
+            {"id": "X", "hours": 5, "skills": ["makaton"]},
+            {"id": "F", "hours": 5, "skills": ["makaton"]},
+            {"id": "N", "hours": 5},
+            {"id": "C", "hours": 5, "skills": ["makaton"]},
+            {"id": "B", "hours": 1, "skills": ["makaton"]},  # contract used up at P1
+        ],
+        classes=[{"id": "Y1"}],
+        support=[{"class": "Y1"}],
+        pupils=[
+            {"id": "P1", "classes": ["Y1"], "ehcp": {"hours": 2, "skills": ["makaton"]}},
+            {"id": "P2", "classes": ["Y1"], "ehcp": {"hours": 1}},
+        ],
+        rules=rules or None,
+    )
+
+
+def row(staff: str, slot: str, task: str, mode: str | None = None) -> dict[str, Any]:
+    pupils = [task[6:]] if task.startswith("pupil:") else []
+    return {"staff": staff, "day": "Mon", "slot": slot, "task": task, "mode": mode,
+            "pupils": pupils, "room": None}  # fmt: skip
+
+
+def rota() -> dict[str, Any]:
+    return {
+        "meta": {"status": "feasible"},
+        "assignments": [
+            row("X", "P1", "pupil:P1", "in_class"),
+            row("X", "P2", "pupil:P1", "in_class"),
+            row("C", "P2", "class:Y1"),
+            row("B", "P1", "class:Y1"),
+        ],
+    }
+
+
+def test_free_trained_adult_first_busy_one_after_and_untrained_not_listed() -> None:
+    result = suggest(school(), rota(), absent=["X:Mon P2"])
+    assert len(result.covers) == 1
+    cover = result.covers[0]
+    assert (cover.label, cover.task, cover.was) == ("Mon P2", "pupil:P1", "X")
+    names = [c.staff for c in cover.candidates]
+    assert names == ["F", "C"]
+    first, second = cover.candidates
+    assert first.action == "free" and first.drops is None
+    assert second.action == "drops" and second.drops == "class:Y1"
+    assert "drops class:Y1" in second.why()
+    assert second.changes > first.changes
+    assert "N" not in names and any("lacks makaton" in r for r in cover.ruled_out["N"])
+    assert any("contract full" in r for r in cover.ruled_out["B"])
+    assert result.plan == [{"slot": "Mon P2", "task": "pupil:P1", "staff": "F", "action": "free"}]
+    assert result.seconds < 1
+
+
+def test_swap_when_nobody_trained_is_free() -> None:
+    # F is with P2 (no skill needed): N can take P2 over, so F is free for P1.
+    r = rota()
+    r["assignments"].append(row("F", "P2", "pupil:P2", "in_class"))
+    result = suggest(school(), r, absent=["X:Mon P2"])
+    cover = result.covers[0]
+    assert [c.staff for c in cover.candidates] == ["F", "C"]
+    swap, drop = cover.candidates
+    assert (swap.action, swap.drops, swap.swap_with) == ("swap", "pupil:P2", "N")
+    assert "hands pupil:P2 to N" in swap.why()
+    assert drop.action == "drops" and drop.drops == "class:Y1"
+    assert result.plan[0]["hands_over"] == {"task": "pupil:P2", "to": "N"}
+    plain = suggest(school(), r, absent=["X:Mon P2"], swaps=False).covers[0]
+    assert [c.staff for c in plain.candidates] == ["C"]
+
+
+def test_whole_day_absence_covers_each_task_and_the_plan_rejudges() -> None:
+    result = suggest(school(), rota(), absent=["X:Mon"])
+    assert [c.label for c in result.covers] == ["Mon P1", "Mon P2"]
+    assert result.covers[0].candidates[0].staff == "F"
+    # F takes P1 and then P2: the plan re-judges after each pick (F's contract, runs).
+    assert [step["staff"] for step in result.plan] == ["F", "F"]
+
+
+def test_rotation_max_share_rules_a_candidate_out() -> None:
+    # max_share 0.5 of 2 h: F may give P1 one hour at most; F already gives P3.
+    data = school(rotation={"max_share": 0.5})
+    r = rota()
+    r["assignments"].append(row("F", "P3", "pupil:P1", "in_class"))
+    cover = suggest(data, r, absent=["X:Mon P2"]).covers[0]
+    assert "F" not in [c.staff for c in cover.candidates]
+    assert any("max_share" in reason for reason in cover.ruled_out["F"])
+    assert [c.staff for c in cover.candidates] == ["C"]
+
+
+def test_max_consecutive_rules_a_candidate_out() -> None:
+    data = school(rotation={"max_consecutive": 1})
+    r = rota()
+    r["assignments"].append(row("F", "P1", "pupil:P1", "in_class"))
+    r["assignments"] = [a for a in r["assignments"] if not (a["staff"] == "X" and a["slot"] == "P1")]
+    cover = suggest(data, r, absent=["X:Mon P2"]).covers[0]
+    assert any("max_consecutive" in reason for reason in cover.ruled_out["F"])
+
+
+def test_higher_priority_task_is_not_dropped() -> None:
+    # C supports P1 at P3; covering class support at P3 must not take C off the pupil.
+    r = rota()
+    r["assignments"].append(row("C", "P3", "pupil:P1", "in_class"))
+    result = suggest(school(), r, task="class:Y1", at="Mon P3")
+    cover = result.covers[0]
+    assert cover.was is None
+    assert "C" not in [c.staff for c in cover.candidates]
+    assert any("not lower priority" in reason for reason in cover.ruled_out["C"])
+    # Free adults, the most contracted time left first (X has used 2 of its 5 hours).
+    assert [c.staff for c in cover.candidates] == ["F", "N", "X"]
+
+
+def test_bad_absence_names_the_nearest_adult() -> None:
+    with pytest.raises(InputError) as caught:
+        suggest(school(), rota(), absent=["x:Mon"])
+    assert "did you mean 'X'" in str(caught.value)
+    with pytest.raises(InputError):
+        suggest(school(), rota(), absent=["X:Mnn"])
+    with pytest.raises(InputError):
+        suggest(school(), rota(), task="pupil:P9", at="Mon P1")
+
+
+def test_cli_json(tmp_path: Path) -> None:
+    school_path = tmp_path / "school.yaml"
+    school_path.write_text(dump_school(school()), encoding="utf-8")
+    rota_path = tmp_path / "rota.yaml"
+    rota_path.write_text(yaml.safe_dump(rota()), encoding="utf-8")
+    result = runner.invoke(cli.app, ["suggest", str(school_path), str(rota_path), "--absent", "X:Mon P2", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    cover = document["covers"][0]
+    assert [c["staff"] for c in cover["candidates"]] == ["F", "C"]
+    assert cover["candidates"][1]["drops"] == "class:Y1"
+    table = runner.invoke(cli.app, ["suggest", str(school_path), str(rota_path), "--absent", "X:Mon P2"])
+    assert table.exit_code == 0, table.output
+    assert "drop class:Y1" in table.stdout
+
+
+def test_task_mode_keeps_over_support_cap() -> None:
+    # P2's plan is 1 h: with 2 h given already, one more slot would exceed hours + one slot.
+    r = rota()
+    r["assignments"] += [row("F", "P1", "pupil:P2", "in_class"), row("N", "P3", "pupil:P2", "in_class")]
+    cover = suggest(school(), r, task="pupil:P2", at="Mon P2").covers[0]
+    assert cover.candidates == []
+    assert any("over-support" in reason for reason in cover.ruled_out["N"])
