@@ -23,6 +23,7 @@ import typer
 from rich.console import Console
 
 import tasched
+from tasched.diagnose import Finding
 from tasched.errors import InputError, Problem
 
 EXIT_OK = 0
@@ -64,9 +65,7 @@ def print_problems(problems: list[Problem], console: Console | None = None) -> N
     for problem in problems:
         where = f"{problem.location}: " if problem.location else ""
         what = f"{problem.field}: " if problem.field else ""
-        console.print(
-            f"[bold]{_escape(where)}[/][cyan]{_escape(what)}[/]{_escape(problem.message)}"
-        )
+        console.print(f"[bold]{_escape(where)}[/][cyan]{_escape(what)}[/]{_escape(problem.message)}")
 
 
 def _escape(text: str) -> str:
@@ -85,9 +84,7 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
     debug: Annotated[
         bool,
@@ -109,9 +106,7 @@ def _root(
 def validate(
     school: Annotated[
         Path,
-        typer.Argument(
-            help="The school file: YAML (.yaml, .yml) or Excel (.xlsx).", show_default=False
-        ),
+        typer.Argument(help="The school file: YAML (.yaml, .yml) or Excel (.xlsx).", show_default=False),
     ],
 ) -> None:
     """Check a school file and list every problem in it.
@@ -158,9 +153,7 @@ def schema_text() -> str:
 def schema(
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the schema to this file instead of printing it."
-        ),
+        typer.Option("--output", "-o", help="Write the schema to this file instead of printing it."),
     ] = None,
 ) -> None:
     """Print the JSON Schema of a school file.
@@ -176,9 +169,7 @@ def schema(
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         reason = error.strerror or str(error)
-        raise InputError(
-            [Problem(str(output), "", f"cannot write the schema here: {reason}")]
-        ) from None
+        raise InputError([Problem(str(output), "", f"cannot write the schema here: {reason}")]) from None
     err().print(f"wrote {_escape(str(output))}")
 
 
@@ -241,7 +232,7 @@ def solve(
     def progress(update: dict[str, float]) -> None:
         display.update(update)
 
-    def show_findings(findings: list) -> None:  # type: ignore[type-arg]
+    def show_findings(findings: list[Finding]) -> None:
         for finding in findings:
             if finding.severity == "warning" and not quiet:
                 console.print(f"[yellow]warning:[/] {_escape(finding.task)}: {_escape(finding.message)}")
@@ -313,9 +304,7 @@ def batch(
     ],
     output: Annotated[
         Path,
-        typer.Option(
-            "--output", "-o", help="Folder for the rotas and the trust summary.", show_default=False
-        ),
+        typer.Option("--output", "-o", help="Folder for the rotas and the trust summary.", show_default=False),
     ],
     jobs: Annotated[
         int | None,
@@ -341,16 +330,10 @@ def batch(
     ] = None,
     time_limit: Annotated[
         float | None,
-        typer.Option(
-            "--time-limit", help="Seconds to search a school (default: its rules.solver)."
-        ),
+        typer.Option("--time-limit", help="Seconds to search a school (default: its rules.solver)."),
     ] = None,
-    seed: Annotated[
-        int | None, typer.Option(help="Random seed (default: each school's rules.solver.seed).")
-    ] = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print nothing but the failed schools.")
-    ] = False,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: each school's rules.solver.seed).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the failed schools.")] = False,
 ) -> None:
     """Solve every school file in a folder and write a trust summary.
 
@@ -386,14 +369,10 @@ def write_report_file(
 @app.command()
 def report(
     school: Annotated[Path, typer.Argument(help="The school file.", show_default=False)],
-    rota: Annotated[
-        Path, typer.Argument(help="The rota file (.yaml) written by `solve`.", show_default=False)
-    ],
+    rota: Annotated[Path, typer.Argument(help="The rota file (.yaml) written by `solve`.", show_default=False)],
     output: Annotated[
         Path,
-        typer.Option(
-            "--output", "-o", help="Where to write the report (.html).", show_default=False
-        ),
+        typer.Option("--output", "-o", help="Where to write the report (.html).", show_default=False),
     ],
 ) -> None:
     """Write a rota as one self-contained HTML page, for reading and printing.
@@ -413,9 +392,7 @@ def report(
 def import_timetable(
     source: Annotated[
         Path,
-        typer.Argument(
-            help="The timetable: a .fet file, FET's CSV export, or a CSV.", show_default=False
-        ),
+        typer.Argument(help="The timetable: a .fet file, FET's CSV export, or a CSV.", show_default=False),
     ],
     calendar: Annotated[
         Path,
@@ -436,15 +413,11 @@ def import_timetable(
     ],
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format", help="auto | fet | csv (class, day, slot, subject, teacher) | stpauls."
-        ),
+        typer.Option("--format", help="auto | fet | csv (class, day, slot, subject, teacher) | stpauls."),
     ] = "auto",
     slot_map: Annotated[
         list[str] | None,
-        typer.Option(
-            "--map", help='Which slot each source hour is, e.g. "9.30 - 11.00=P1,11.15 - 12.45=P2".'
-        ),
+        typer.Option("--map", help='Which slot each source hour is, e.g. "9.30 - 11.00=P1,11.15 - 12.45=P2".'),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
@@ -471,9 +444,7 @@ def import_timetable(
 
 @app.command()
 def template(
-    output: Annotated[
-        Path, typer.Argument(help="The workbook to write (.xlsx).", show_default=False)
-    ],
+    output: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).", show_default=False)],
     example: Annotated[
         bool,
         typer.Option("--example", help="Fill it in with a worked example school."),
@@ -493,12 +464,8 @@ def template(
 
 @app.command()
 def convert(
-    source: Annotated[
-        Path, typer.Argument(help="The school file to read (.yaml or .xlsx).", show_default=False)
-    ],
-    output: Annotated[
-        Path, typer.Argument(help="The school file to write (.yaml or .xlsx).", show_default=False)
-    ],
+    source: Annotated[Path, typer.Argument(help="The school file to read (.yaml or .xlsx).", show_default=False)],
+    output: Annotated[Path, typer.Argument(help="The school file to write (.yaml or .xlsx).", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
 ) -> None:
     """Convert a school file between YAML and Excel, either way.
@@ -559,18 +526,12 @@ def suggest(
     rota: Annotated[Path, typer.Argument(help="The week's rota (.yaml).", show_default=False)],
     absent: Annotated[
         list[str] | None,
-        typer.Option(
-            "--absent", help='Who is off and when, e.g. "TA05:Tue" or "TA05:Tue P3" (repeatable).'
-        ),
+        typer.Option("--absent", help='Who is off and when, e.g. "TA05:Tue" or "TA05:Tue P3" (repeatable).'),
     ] = None,
-    task: Annotated[
-        str | None, typer.Option("--task", help="A task to staff, e.g. pupil:P014 (with --at).")
-    ] = None,
+    task: Annotated[str | None, typer.Option("--task", help="A task to staff, e.g. pupil:P014 (with --at).")] = None,
     at: Annotated[str | None, typer.Option("--at", help='When, e.g. "Tue P3".')] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Candidates shown per task.")] = 5,
-    show_all: Annotated[
-        bool, typer.Option("--all", help="Also list the adults ruled out, and why.")
-    ] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list the adults ruled out, and why.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,
 ) -> None:
     """Who can cover? A ranked list of adults for each task an absence leaves.
@@ -592,15 +553,9 @@ def suggest(
 @app.command()
 def whatif(
     school: Annotated[Path, typer.Argument(help="The school file.", show_default=False)],
-    remove: Annotated[
-        list[str] | None, typer.Option("--remove", help="Adults to take out, e.g. TA03,TA07.")
-    ] = None,
-    hours: Annotated[
-        list[str] | None, typer.Option("--hours", help="New contracted hours, e.g. TA05=20.")
-    ] = None,
-    absent: Annotated[
-        list[str] | None, typer.Option("--absent", help='Absences too, e.g. "TA01:Mon".')
-    ] = None,
+    remove: Annotated[list[str] | None, typer.Option("--remove", help="Adults to take out, e.g. TA03,TA07.")] = None,
+    hours: Annotated[list[str] | None, typer.Option("--hours", help="New contracted hours, e.g. TA05=20.")] = None,
+    absent: Annotated[list[str] | None, typer.Option("--absent", help='Absences too, e.g. "TA01:Mon".')] = None,
     scenarios: Annotated[
         Path | None,
         typer.Option("--scenarios", help="A YAML file of named scenarios, compared together."),
@@ -654,9 +609,7 @@ def staff_min(
             help="Also consider contracts cut in steps of STEP hours (e.g. 2.5).",
         ),
     ] = None,
-    method: Annotated[
-        str, typer.Option("--method", help="auto | exact (CP-SAT) | greedy (heuristic).")
-    ] = "auto",
+    method: Annotated[str, typer.Option("--method", help="auto | exact (CP-SAT) | greedy (heuristic).")] = "auto",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the answer and frontier (.yaml).")
     ] = None,
@@ -669,12 +622,8 @@ def staff_min(
         Path | None,
         typer.Option("--rota", help="Also solve and write the full rota on the chosen staff."),
     ] = None,
-    points: Annotated[
-        int, typer.Option("--points", min=1, help="Frontier points, the answer included.")
-    ] = 6,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds per CP-SAT solve.")
-    ] = 30,
+    points: Annotated[int, typer.Option("--points", min=1, help="Frontier points, the answer included.")] = 6,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds per CP-SAT solve.")] = 30,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: rules).")] = None,
     workers: Annotated[int | None, typer.Option(help="CP-SAT workers (default: rules).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,

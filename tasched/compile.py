@@ -422,7 +422,7 @@ def _limit_candidates(
             liked = {f"pupil:{pupil.id}", *(f"class:{c}" for c in set(pupil.place.values()))}
             overlap = {a: sum(a in c for c in plan.candidates.values()) for a in eligible}
 
-            def rank(a: int) -> tuple[int, int, int]:
+            def rank(a: int, liked: set[str] = liked, overlap: dict[int, int] = overlap) -> tuple[int, int, int]:
                 return (0 if adults[a].prefer & liked else 1, chosen_count[a], -overlap[a])
 
             chosen = set(sorted(eligible - must[pupil.id], key=rank)[: max(0, size - len(must[pupil.id]))])

@@ -176,9 +176,7 @@ def _kind(name: str, tp: Any) -> tuple[str, tuple[str, ...]]:
     return "text", ()
 
 
-def _columns(
-    model: type[BaseModel], prefix: tuple[str, ...] = (), skip: Sequence[str] = ()
-) -> list[Column]:
+def _columns(model: type[BaseModel], prefix: tuple[str, ...] = (), skip: Sequence[str] = ()) -> list[Column]:
     columns: list[Column] = []
     for name, info in model.model_fields.items():
         key = info.alias or name
@@ -252,8 +250,7 @@ def _sheets() -> tuple[Sheet, ...]:
         table(
             "pupils",
             Pupil,
-            "Only pupils the rota concerns, by pseudonymous id: EHC plans, "
-            "medical cover, rotation overrides.",
+            "Only pupils the rota concerns, by pseudonymous id: EHC plans, medical cover, rotation overrides.",
         ),
         table("interventions", Intervention, "Structured interventions delivered out of class."),
         table("duties", Duty, "Duties: breakfast club, gate, break, lunch, clubs."),
@@ -277,9 +274,7 @@ _SHEET_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 
 # --- reading a school workbook -------------------------------------------------------------------
 
-_ERROR_VALUE = re.compile(
-    r"^#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$"
-)
+_ERROR_VALUE = re.compile(r"^#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$")
 _TIME_TEXT = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 _NUMBER_TEXT = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
 _EXCEL_EPOCH_DAYS = (dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1900, 1, 1))
@@ -351,9 +346,7 @@ class _Reader:
         self.formulas = formulas
         self.cells: dict[DocPath, str] = {}
         self.problems: list[Problem] = []
-        self.bad: set[str] = (
-            set()
-        )  # locations already reported: the model's problems there are dropped
+        self.bad: set[str] = set()  # locations already reported: the model's problems there are dropped
         self.missing: list[re.Pattern[str]] = []  # fields whose "required" problems are covered
 
     # -- locations ---------------------------------------------------------------------------------
@@ -381,8 +374,7 @@ class _Reader:
         except InputError as error:
             for problem in error.problems:
                 covered = problem.location in self.bad or (
-                    problem.message.startswith("required")
-                    and any(p.match(problem.field) for p in self.missing)
+                    problem.message.startswith("required") and any(p.match(problem.field) for p in self.missing)
                 )
                 if not covered:
                     found.append(problem)
@@ -399,8 +391,7 @@ class _Reader:
                     self.report(
                         f"{self.name}!{ws.title}",
                         (title,),
-                        f"two sheets are named '{title}' ('{found[title].title}' and "
-                        f"'{ws.title}'); keep one",
+                        f"two sheets are named '{title}' ('{found[title].title}' and '{ws.title}'); keep one",
                     )
                     continue
                 found[title] = ws
@@ -419,17 +410,11 @@ class _Reader:
                         "`tasched template` writes a workbook with every sheet",
                     )
                     for end in range(1, len(sheet.path) + 1):
-                        self.missing.append(
-                            re.compile("^" + re.escape(field_path(sheet.path[:end])) + "$")
-                        )
+                        self.missing.append(re.compile("^" + re.escape(field_path(sheet.path[:end])) + "$"))
                 continue
             self.cells.setdefault(sheet.path, self.where(ws.title, 1))
             formula_ws = self.formulas[ws.title] if self.formulas is not None else None
-            value = (
-                self._table(sheet, ws, formula_ws)
-                if sheet.table
-                else self._pairs(sheet, ws, formula_ws)
-            )
+            value = self._table(sheet, ws, formula_ws) if sheet.table else self._pairs(sheet, ws, formula_ws)
             _put(raw, sheet.path, value, merge=True)
         return raw
 
@@ -500,9 +485,7 @@ class _Reader:
 
     # -- table sheets: a header row, then one row per item ---------------------------------------
 
-    def _table(
-        self, sheet: Sheet, ws: Worksheet, formula_ws: Worksheet | None
-    ) -> list[dict[str, Any]]:
+    def _table(self, sheet: Sheet, ws: Worksheet, formula_ws: Worksheet | None) -> list[dict[str, Any]]:
         grid = self._grid(ws)
         covered = self._merged(ws, sheet)
         if not grid:
@@ -516,14 +499,11 @@ class _Reader:
             cell = header[index] if index < len(header) else None
             text = _header_text(cell)
             if not text:
-                if (1, col) not in covered and any(
-                    index < len(r) and not _blank(r[index]) for r in grid[1:]
-                ):
+                if (1, col) not in covered and any(index < len(r) and not _blank(r[index]) for r in grid[1:]):
                     self.report(
                         self.where(ws.title, 1, col),
                         sheet.path,
-                        f"column {get_column_letter(col)} has values but no header; "
-                        "name it in row 1 or clear it",
+                        f"column {get_column_letter(col)} has values but no header; name it in row 1 or clear it",
                     )
                 continue
             if text.startswith("#"):
@@ -555,9 +535,7 @@ class _Reader:
                 path: DocPath = (*item_path, *column.path)
                 self.cells[path] = self.where(ws.title, row_index, col)
                 if len(column.path) > 1:
-                    self.cells.setdefault(
-                        (*item_path, column.path[0]), self.where(ws.title, row_index, col)
-                    )
+                    self.cells.setdefault((*item_path, column.path[0]), self.where(ws.title, row_index, col))
                 if (row_index, col) in covered:
                     continue
                 raw = values[col - 1] if col - 1 < len(values) else None
@@ -574,9 +552,7 @@ class _Reader:
                         f"column '{column.key}' is missing ({column.description.rstrip('.')}); "
                         f"add it to row 1 of sheet {sheet.name}",
                     )
-                    pattern = re.escape(field_path((*sheet.path, 0, *column.path))).replace(
-                        r"\[0\]", r"\[\d+\]"
-                    )
+                    pattern = re.escape(field_path((*sheet.path, 0, *column.path))).replace(r"\[0\]", r"\[\d+\]")
                     self.missing.append(re.compile(f"^{pattern}$"))
         return items
 
@@ -618,12 +594,8 @@ class _Reader:
             if column is None:
                 keys = [c.key for c in sheet.columns]
                 near = nearest(key, keys)
-                hint = (
-                    f"did you mean '{near}'?" if near else "the fields here are: " + ", ".join(keys)
-                )
-                self.report(
-                    location, sheet.path, f"unknown field '{str(key_cell).strip()}'; {hint}"
-                )
+                hint = f"did you mean '{near}'?" if near else "the fields here are: " + ", ".join(keys)
+                self.report(location, sheet.path, f"unknown field '{str(key_cell).strip()}'; {hint}")
                 continue
             if key in seen:
                 self.report(
@@ -636,9 +608,7 @@ class _Reader:
             path: DocPath = (*sheet.path, *column.path)
             self.cells[path] = self.where(ws.title, row_index, 2)
             if len(column.path) > 1:
-                self.cells.setdefault(
-                    (*sheet.path, column.path[0]), self.where(ws.title, row_index, 2)
-                )
+                self.cells.setdefault((*sheet.path, column.path[0]), self.where(ws.title, row_index, 2))
             if (row_index, 2) in covered:
                 continue
             value = self._value(ws, formula_ws, row_index, 2, value_cell, column, path)
@@ -674,11 +644,7 @@ def _number(value: float) -> int | float:
 
 def _describe(value: Any) -> str:
     if isinstance(value, dt.datetime):
-        return (
-            value.strftime("%Y-%m-%d %H:%M")
-            if value.time() != dt.time()
-            else value.date().isoformat()
-        )
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() else value.date().isoformat()
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return repr(value)
@@ -691,9 +657,7 @@ def _convert(value: Any, column: Column) -> Any:
         if not value:
             return None
         if _ERROR_VALUE.match(value):
-            raise _Unreadable(
-                f"the cell shows the error {value}; fix the formula or type the value"
-            )
+            raise _Unreadable(f"the cell shows the error {value}; fix the formula or type the value")
     kind = column.kind
     if kind == "time":
         return _time(value)
@@ -717,11 +681,7 @@ def _convert(value: Any, column: Column) -> Any:
         if isinstance(value, bool):
             return value
         if isinstance(value, str):
-            text = (
-                value.replace(",", "")
-                if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d*)?", value)
-                else value
-            )
+            text = value.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d*)?", value) else value
             if kind == "float" and text.endswith("%") and _NUMBER_TEXT.match(text[:-1].strip()):
                 return float(text[:-1]) / 100
             if _NUMBER_TEXT.match(text):
@@ -753,18 +713,13 @@ def _time(value: Any) -> Any:
     minutes: int | None = None
     if isinstance(value, dt.datetime):
         if value.time() == dt.time() and value.date() not in _EXCEL_EPOCH_DAYS:
-            raise _Unreadable(
-                f"{value.date().isoformat()} is a date, not a time; "
-                "type the time as HH:MM, e.g. 09:15"
-            )
+            raise _Unreadable(f"{value.date().isoformat()} is a date, not a time; type the time as HH:MM, e.g. 09:15")
         value = value.time()
     if isinstance(value, dt.time):
         seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
         minutes = round(seconds / 60)
         if abs(seconds - minutes * 60) > 1:
-            raise _Unreadable(
-                f"{value.isoformat()} has seconds; a slot time is whole minutes, e.g. 09:15"
-            )
+            raise _Unreadable(f"{value.isoformat()} has seconds; a slot time is whole minutes, e.g. 09:15")
     elif isinstance(value, dt.timedelta):
         minutes = round(value.total_seconds() / 60)
     elif isinstance(value, bool):
@@ -772,8 +727,7 @@ def _time(value: Any) -> Any:
     elif isinstance(value, int | float):
         if not 0 <= value < 1:
             raise _Unreadable(
-                f"{_number(value)} is a number, not a time; type it as HH:MM, e.g. 09:15 "
-                "(or format the cell as Time)"
+                f"{_number(value)} is a number, not a time; type it as HH:MM, e.g. 09:15 (or format the cell as Time)"
             )
         minutes = round(value * 24 * 60)
     elif isinstance(value, str):
@@ -841,17 +795,13 @@ def write_template(path: str | Path, *, example: bool = False, overwrite: bool =
     write_school_workbook(data, target)
 
 
-def convert_school(
-    source: str | Path, output: str | Path, *, overwrite: bool = False
-) -> SchoolData:
+def convert_school(source: str | Path, output: str | Path, *, overwrite: bool = False) -> SchoolData:
     """Convert a school file between YAML and Excel (either way); the school is validated first."""
     from tasched.loader import dump_school, load_school
 
     refuse_overwriting_input(output, source)
     target = Path(output)
-    _check_output(
-        target, SCHOOL_SUFFIXES, "a school file is YAML (.yaml, .yml) or Excel (.xlsx)", overwrite
-    )
+    _check_output(target, SCHOOL_SUFFIXES, "a school file is YAML (.yaml, .yml) or Excel (.xlsx)", overwrite)
     data = load_school(source)
     if target.suffix.lower() == ".xlsx":
         write_school_workbook(data, target)
@@ -867,9 +817,7 @@ def convert_school(
 
 def _check_output(target: Path, suffixes: Sequence[str], what: str, overwrite: bool) -> None:
     if target.suffix.lower() not in suffixes:
-        raise InputError(
-            [Problem(str(target), "", f"{what}; give a file name ending {' or '.join(suffixes)}")]
-        )
+        raise InputError([Problem(str(target), "", f"{what}; give a file name ending {' or '.join(suffixes)}")])
     if target.is_dir():
         raise InputError([Problem(str(target), "", "is a folder; give a file name")])
     if target.exists() and not overwrite:
@@ -926,8 +874,7 @@ def _cell_text(value: Any, column: Column) -> Any:
                         Problem(
                             "",
                             column.key,
-                            f"{item!r} contains a comma or semicolon, which a "
-                            "workbook list cannot hold; rename it",
+                            f"{item!r} contains a comma or semicolon, which a workbook list cannot hold; rename it",
                         )
                     ]
                 )
@@ -1071,11 +1018,7 @@ def _about_sheet(ws: Worksheet, data: SchoolData | None) -> None:
     title = ws.cell(row=1, column=1, value="tasched school workbook (format version 1)")
     title.font = Font(bold=True, size=14)
     lines = [
-        (
-            data.school.name
-            if data
-            else "Fill in each sheet, then run: tasched validate SCHOOL.xlsx"
-        ),
+        (data.school.name if data else "Fill in each sheet, then run: tasched validate SCHOOL.xlsx"),
         "",
         "Each sheet is a section of the school file. Row 1 names the columns; hover over a "
         "header to see what it means. One row per item; blank rows are skipped.",
@@ -1086,8 +1029,7 @@ def _about_sheet(ws: Worksheet, data: SchoolData | None) -> None:
         "Tue-Thu P4-P5, or several joined by commas.",
         "Tasks (pins, staff prefer): class:ID, pupil:ID, intervention:ID, duty:ID or free.",
         "Pupils are pseudonymous ids: never write a pupil's name in this workbook.",
-        "This sheet, and any sheet whose name starts with _ , is not read; nor is a column "
-        "whose header starts with #.",
+        "This sheet, and any sheet whose name starts with _ , is not read; nor is a column whose header starts with #.",
         "",
         "Sheets:",
     ]
@@ -1100,10 +1042,7 @@ def _about_sheet(ws: Worksheet, data: SchoolData | None) -> None:
 
 def _print_wide(ws: Worksheet) -> None:
     """Landscape A4, the header row on every page, and as many pages across as stay readable."""
-    width = sum(
-        ws.column_dimensions[get_column_letter(col)].width or 13
-        for col in range(1, ws.max_column + 1)
-    )
+    width = sum(ws.column_dimensions[get_column_letter(col)].width or 13 for col in range(1, ws.max_column + 1))
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -1131,9 +1070,7 @@ _TITLE = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
 
 
-def write_rota_workbook(
-    rota: dict[str, Any], path: str | Path, school: SchoolData | None = None
-) -> None:
+def write_rota_workbook(rota: dict[str, Any], path: str | Path, school: SchoolData | None = None) -> None:
     """Write a rota as a workbook (see rota_workbook); atomically."""
     book = rota_workbook(rota, school)
     write_atomic(path, book.save)
@@ -1167,9 +1104,7 @@ def _week(rows: list[dict[str, Any]], school: SchoolData | None) -> _Week:
             week.labels[slot.id] = f"{slot.id}\n{slot.start}–{slot.end}"
             week.minutes[slot.id] = slot.minutes
         try:
-            week.closed = {
-                (days[d], slots[s]) for d, s in parse_when(school.calendar.closed, shape)
-            }
+            week.closed = {(days[d], slots[s]) for d, s in parse_when(school.calendar.closed, shape)}
             for adult in school.staff:
                 works = parse_when(adult.available, shape) - parse_when(adult.unavailable, shape)
                 for absence in school.absences:
@@ -1214,9 +1149,7 @@ def _slot_order(rows: list[dict[str, Any]]) -> list[str]:
             if indegree[b] == 0:
                 ready.append(b)
         ready.sort(key=first_seen.__getitem__)
-    order += [
-        s for s in sorted(first_seen, key=first_seen.__getitem__) if s not in order
-    ]  # a cycle
+    order += [s for s in sorted(first_seen, key=first_seen.__getitem__) if s not in order]  # a cycle
     return order
 
 
@@ -1267,15 +1200,11 @@ def rota_workbook(rota: dict[str, Any], school: SchoolData | None = None) -> Wor
 
     staff_ids = list(
         dict.fromkeys(
-            [a.id for a in school.staff]
-            if school
-            else [*kpis.get("staff", {}), *(str(r["staff"]) for r in rows)]
+            [a.id for a in school.staff] if school else [*kpis.get("staff", {}), *(str(r["staff"]) for r in rows)]
         )
     )
     adults = {a.id: a for a in school.staff} if school else {}
-    by_adult: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+    by_adult: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
         by_adult[str(row["staff"])][str(row["day"]), str(row["slot"])].append(row)
     for staff_id in staff_ids:
@@ -1285,10 +1214,7 @@ def rota_workbook(rota: dict[str, Any], school: SchoolData | None = None) -> Wor
         heading = title + (f" — {adult.role}" if adult else "")
         stats = kpis.get("staff", {}).get(staff_id, {})
         line = _adult_line(stats)
-        cells = {
-            key: (_adult_cell(items, school), _row_kind(items[0]))
-            for key, items in by_adult[staff_id].items()
-        }
+        cells = {key: (_adult_cell(items, school), _row_kind(items[0])) for key, items in by_adult[staff_id].items()}
         _grid_sheet(ws, heading, line, week, cells, week.off.get(staff_id, set()))
 
     _class_sheets(book, names, rows, kpis, week, school)
@@ -1420,9 +1346,7 @@ def _fit_height(ws: Worksheet, row: int, values: Sequence[Any], last_span: int =
         if value is None:
             continue
         spanned = last_span if j == len(values) else 1
-        width = sum(
-            ws.column_dimensions[get_column_letter(k)].width or 13 for k in range(j, j + spanned)
-        )
+        width = sum(ws.column_dimensions[get_column_letter(k)].width or 13 for k in range(j, j + spanned))
         chars = max(1, int(width) - 1)
         parts = str(value).split("\n")
         lines = max(lines, sum(max(1, math.ceil(len(part) / chars)) for part in parts))
@@ -1457,9 +1381,7 @@ def _table(
 
     def span(at: int) -> None:
         if last_span > 1:
-            ws.merge_cells(
-                start_row=at, start_column=last, end_row=at, end_column=last + last_span - 1
-            )
+            ws.merge_cells(start_row=at, start_column=last, end_row=at, end_column=last + last_span - 1)
 
     for j, text in enumerate(headers, start=1):
         cell = ws.cell(row=row, column=j, value=text)
@@ -1469,9 +1391,7 @@ def _table(
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     span(row)
     _fit_height(ws, row, headers, last_span)
-    percent = {
-        j for j, text in enumerate(headers, start=1) if "share" in text or "coverage" in text
-    }
+    percent = {j for j, text in enumerate(headers, start=1) if "share" in text or "coverage" in text}
     for values in body:
         row += 1
         for j, value in enumerate(values, start=1):
@@ -1572,10 +1492,7 @@ def _summary_sheet(ws: Worksheet, rota: dict[str, Any], school: SchoolData | Non
             ws,
             row,
             ("intervention", "sessions required", "sessions delivered"),
-            (
-                (i, k.get("sessions_required"), k.get("sessions_delivered"))
-                for i, k in interventions.items()
-            ),
+            ((i, k.get("sessions_required"), k.get("sessions_delivered")) for i, k in interventions.items()),
         )
     classes = kpis.get("classes") or {}
     if classes:
@@ -1584,10 +1501,7 @@ def _summary_sheet(ws: Worksheet, rota: dict[str, Any], school: SchoolData | Non
             ws,
             row,
             ("class", "required", "delivered", "coverage"),
-            (
-                (c, k.get("support_required"), k.get("support_delivered"), k.get("coverage"))
-                for c, k in classes.items()
-            ),
+            ((c, k.get("support_required"), k.get("support_delivered"), k.get("coverage")) for c, k in classes.items()),
         )
     staff = kpis.get("staff") or {}
     if staff:
@@ -1668,14 +1582,11 @@ def _class_sheets(
     for class_id in class_ids:
         stats = (kpis.get("classes") or {}).get(class_id, {})
         line = (
-            f"class support: {stats.get('support_delivered', 0)} of "
-            f"{stats.get('support_required', 0)} adult-slots"
+            f"class support: {stats.get('support_delivered', 0)} of {stats.get('support_required', 0)} adult-slots"
             if stats
             else ""
         )
-        grid = {
-            key: ("\n".join(items), kinds[class_id][key]) for key, items in cells[class_id].items()
-        }
+        grid = {key: ("\n".join(items), kinds[class_id][key]) for key, items in cells[class_id].items()}
         _grid_sheet(
             book.create_sheet(names(f"Class {class_id}")),
             f"Class {class_id}",
@@ -1711,9 +1622,7 @@ def _pupil_sheets(
         order = list(dict.fromkeys(involved))
     cells: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
     kinds: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
-    given: dict[str, dict[str, list[int]]] = defaultdict(
-        lambda: defaultdict(lambda: [0, 0])
-    )  # slots, minutes
+    given: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # slots, minutes
     for row in rows:
         kind, _, target = str(row["task"]).partition(":")
         key = (str(row["day"]), str(row["slot"]))
@@ -1809,9 +1718,7 @@ def _when_key(week: _Week, row: dict[str, Any]) -> tuple[int, int]:
     )
 
 
-def _duties_sheet(
-    ws: Worksheet, rows: list[dict[str, Any]], week: _Week, school: SchoolData | None
-) -> None:
+def _duties_sheet(ws: Worksheet, rows: list[dict[str, Any]], week: _Week, school: SchoolData | None) -> None:
     ws.cell(row=1, column=1, value="Duties").font = _TITLE
     names = {d.id: d.name for d in school.duties} if school else {}
     wanted = {d.id: d.staff for d in school.duties} if school else {}
@@ -1824,10 +1731,7 @@ def _duties_sheet(
         ws,
         3,
         ("duty", "name", "day", "slot", "adults", "wanted"),
-        (
-            (d, names.get(d, ""), day, slot, _join(grouped[d, day, slot]), wanted.get(d, ""))
-            for d, day, slot in order
-        ),
+        ((d, names.get(d, ""), day, slot, _join(grouped[d, day, slot]), wanted.get(d, "")) for d, day, slot in order),
     )
     for letter, width in zip("ABCDEF", (16, 32, 10, 10, 30, 10), strict=True):
         ws.column_dimensions[letter].width = width
@@ -1870,24 +1774,17 @@ def read_rota_workbook(path: str | Path) -> dict[str, Any]:
     header = [_header_text(v) for v in (grid[0] if grid else [])]
     missing = [f for f in _ASSIGNMENT_FIELDS if f not in header]
     if missing:
-        raise InputError(
-            [Problem(f"{name}!{ws.title}!A1", "", f"columns missing: {', '.join(missing)}")]
-        )
+        raise InputError([Problem(f"{name}!{ws.title}!A1", "", f"columns missing: {', '.join(missing)}")])
     rows = []
     for values_row in grid[1:]:
         if all(_blank(v) for v in values_row):
             continue
         item = {
-            f: (values_row[header.index(f)] if header.index(f) < len(values_row) else None)
-            for f in _ASSIGNMENT_FIELDS
+            f: (values_row[header.index(f)] if header.index(f) < len(values_row) else None) for f in _ASSIGNMENT_FIELDS
         }
         for key in ("staff", "day", "slot", "task", "mode", "room"):
             value = item[key]
-            item[key] = (
-                None
-                if _blank(value)
-                else str(_number(value) if isinstance(value, float) else value).strip()
-            )
+            item[key] = None if _blank(value) else str(_number(value) if isinstance(value, float) else value).strip()
         item["pupils"] = [p.strip() for p in str(item["pupils"] or "").split(",") if p.strip()]
         rows.append(item)
     return {"meta": {}, "assignments": rows, "shortfalls": [], "kpis": {}}

@@ -310,7 +310,10 @@ class Weights(Strict):
     preference: float = Field(
         1,
         ge=0,
-        description="Per minute of preferred work missed: the most an adult could spend on tasks they prefer, less what they get.",
+        description=(
+            "Per minute of preferred work missed: the most an adult could spend on tasks they prefer, "
+            "less what they get."
+        ),
     )
     overtime: float = Field(2, ge=0, description="Per minute of overtime used.")
     over_support: float = Field(

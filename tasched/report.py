@@ -47,9 +47,7 @@ KINDS: dict[str, str] = {
 }
 
 
-def write_html_report(
-    school: SchoolData, rota: dict[str, Any], path: str | Path, *, source: str = "rota"
-) -> None:
+def write_html_report(school: SchoolData, rota: dict[str, Any], path: str | Path, *, source: str = "rota") -> None:
     """Write the report of a school's rota to `path` (atomically); `source` names the rota."""
     text = render_html_report(school, rota, source=source).encode("utf-8")
 
@@ -99,8 +97,7 @@ class _Week:
         cal = self.school.calendar
         self.days = list(cal.days)
         self.slots = [
-            {"id": s.id, "start": s.start, "end": s.end, "kind": s.kind.value, "minutes": s.minutes}
-            for s in cal.slots
+            {"id": s.id, "start": s.start, "end": s.end, "kind": s.kind.value, "minutes": s.minutes} for s in cal.slots
         ]
         self.shape = shape_of(self.school)
         self.open = open_slots(self.school, self.shape)
@@ -120,9 +117,7 @@ class _Week:
         return int(self.slots[at[1]]["minutes"])
 
 
-def build_report(
-    school: SchoolData, rota: dict[str, Any], *, source: str = "rota"
-) -> dict[str, Any]:
+def build_report(school: SchoolData, rota: dict[str, Any], *, source: str = "rota") -> dict[str, Any]:
     """Everything the template shows, as plain values."""
     week = _Week(school)
     rows = _placed_rows(week, rota.get("assignments") or [], source)
@@ -136,9 +131,7 @@ def build_report(
     pupil_plans = [p for p in school.pupils if p.ehcp is not None]
     required_ehc = sum(p.ehcp.hours for p in pupil_plans if p.ehcp is not None)
     pupil_kpis = kpis.get("pupils") or {}
-    delivered_ehc = sum(
-        float((pupil_kpis.get(p.id) or {}).get("ehc_hours_delivered", 0)) for p in pupil_plans
-    )
+    delivered_ehc = sum(float((pupil_kpis.get(p.id) or {}).get("ehc_hours_delivered", 0)) for p in pupil_plans)
     cost = kpis.get("cost") or {}
     summary = {
         "status": meta.get("status", "unknown"),
@@ -193,9 +186,7 @@ def _placed_rows(week: _Week, assignments: list[Row], source: str) -> list[tuple
             message = f"unknown staff {row.get('staff')!r}: is this rota for another school?"
             problems.append(Problem(source, f"assignments[{i}].staff", message))
         elif day not in week.day_index or slot not in week.slot_index:
-            message = (
-                f"{day} {slot} is not in this school's calendar: is this rota for another school?"
-            )
+            message = f"{day} {slot} is not in this school's calendar: is this rota for another school?"
             problems.append(Problem(source, f"assignments[{i}]", message))
         else:
             placed.append(((week.day_index[day], week.slot_index[slot]), row))
@@ -334,18 +325,14 @@ def _adults(
                 "role": adult.role,
                 "skills": ", ".join(adult.skills),
                 "facts": facts,
-                "mix": [
-                    (KINDS[kind], _hours(minutes / 60)) for kind, minutes in counts.most_common()
-                ],
+                "mix": [(KINDS[kind], _hours(minutes / 60)) for kind, minutes in counts.most_common()],
                 "grid": grid,
             }
         )
     return adults
 
 
-def _pupils(
-    week: _Week, rows: list[tuple[DaySlot, Row]], pupil_kpis: dict[str, Any]
-) -> list[dict[str, Any]]:
+def _pupils(week: _Week, rows: list[tuple[DaySlot, Row]], pupil_kpis: dict[str, Any]) -> list[dict[str, Any]]:
     school = week.school
     meetings = class_meetings(school, week.shape)
     places = pupil_places(school, meetings)
@@ -446,11 +433,7 @@ def _pupils(
 
 
 def _plan_text(plan: Any) -> str:
-    parts = [
-        {"in_class": "in class", "withdrawn": "withdrawn"}.get(
-            plan.mode.value, "in class or withdrawn"
-        )
-    ]
+    parts = [{"in_class": "in class", "withdrawn": "withdrawn"}.get(plan.mode.value, "in class or withdrawn")]
     parts.append("one-to-one" if plan.group_max == 1 else f"groups of up to {plan.group_max}")
     if plan.adults == 2:
         parts.append("2 adults at once")
@@ -518,8 +501,7 @@ def _coverage(
                         "heat",
                         f"{share:.0%}",
                         f"{met}/{want} · {adults}",
-                        f"{week.name(at)}: {met} of {want} class-support and duty adults; "
-                        f"{adults} deployed in all",
+                        f"{week.name(at)}: {met} of {want} class-support and duty adults; {adults} deployed in all",
                         _share_style(share),
                     )
                 )
@@ -541,9 +523,7 @@ def _coverage(
     }
 
 
-def _interventions(
-    week: _Week, rows: list[tuple[DaySlot, Row]], iv_kpis: dict[str, Any]
-) -> list[dict[str, Any]]:
+def _interventions(week: _Week, rows: list[tuple[DaySlot, Row]], iv_kpis: dict[str, Any]) -> list[dict[str, Any]]:
     held: dict[str, list[tuple[DaySlot, Row]]] = defaultdict(list)
     for at, row in rows:
         kind, _, target = str(row.get("task", "")).partition(":")
@@ -564,10 +544,7 @@ def _interventions(
                 "minutes": iv.minutes,
                 "skills": ", ".join(iv.skills),
                 "staff": ", ".join(dict.fromkeys(str(r["staff"]) for _, r in mine)) or "–",
-                "held": "; ".join(
-                    f"{week.name(at)}" + (f" ({r['room']})" if r.get("room") else "")
-                    for at, r in mine
-                )
+                "held": "; ".join(f"{week.name(at)}" + (f" ({r['room']})" if r.get("room") else "") for at, r in mine)
                 or "–",
             }
         )

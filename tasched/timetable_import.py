@@ -165,9 +165,7 @@ def read_source(path: str | Path, fmt: str = "auto") -> Source:
     if not file.is_file():
         raise InputError([Problem(str(path), "", "no such file")])
     if fmt not in FORMATS:
-        raise InputError(
-            [Problem("--format", "", f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")]
-        )
+        raise InputError([Problem("--format", "", f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")])
     if fmt == "auto":
         fmt = detect_format(file)
     if fmt == "fet":
@@ -376,9 +374,7 @@ def _run(order: list[str], start: str, duration: int, activity: Activity) -> lis
     first = order.index(start)
     hours = order[first : first + duration]
     if len(hours) < duration:
-        activity.why_unplaced = (
-            f"it lasts {duration} hours from {start!r} but the day has only {len(hours)} left"
-        )
+        activity.why_unplaced = f"it lasts {duration} hours from {start!r} but the day has only {len(hours)} left"
     return hours
 
 
@@ -454,9 +450,7 @@ def _parse_xml(file: Path) -> _Node:
             ]
         ) from None
     if not root.children or root.children[0].tag != "fet":
-        raise InputError(
-            [Problem(f"{file}:1", "", "not a FET file: its root element is not <fet>")]
-        )
+        raise InputError([Problem(f"{file}:1", "", "not a FET file: its root element is not <fet>")])
     return root.children[0]
 
 
@@ -479,9 +473,7 @@ def _read_fet_xml(file: Path) -> Source:
     hours = _names(root.first("Hours_List"), "Hour")
     activities_list = root.first("Activities_List")
     if activities_list is None:
-        raise InputError(
-            [Problem(f"{file}:{root.line}", "", "the FET file has no <Activities_List>")]
-        )
+        raise InputError([Problem(f"{file}:{root.line}", "", "the FET file has no <Activities_List>")])
     times: dict[str, tuple[str, str]] = {}
     rooms: dict[str, str] = {}
     weak: dict[str, str] = {}
@@ -497,9 +489,7 @@ def _read_fet_xml(file: Path) -> Source:
             act = node.value("Activity_Id")
             day, hour = node.value("Preferred_Day"), node.value("Preferred_Hour")
             if _weight(node) < 100:
-                weak[act] = (
-                    f"its preferred time has weight {node.value('Weight_Percentage')}%, not 100%"
-                )
+                weak[act] = f"its preferred time has weight {node.value('Weight_Percentage')}%, not 100%"
             elif not (day and hour):
                 weak[act] = "its preferred time names no day or no hour"
             else:
@@ -555,9 +545,7 @@ def parse_slot_map(specs: Iterable[str] | None, calendar: Calendar) -> dict[str,
             if not item.strip():
                 continue
             if "=" not in item:
-                problems.append(
-                    Problem("--map", "", f"{item.strip()!r} has no `=`; write HOUR=SLOT, e.g. 1=P1")
-                )
+                problems.append(Problem("--map", "", f"{item.strip()!r} has no `=`; write HOUR=SLOT, e.g. 1=P1"))
                 continue
             hour, slot = (part.strip() for part in item.rsplit("=", 1))
             if slot not in slot_ids:
@@ -601,9 +589,7 @@ def _match_day(label: str, days: Sequence[str]) -> str | None:
     return three[0] if len(three) == 1 else None
 
 
-def _slot_mapping(
-    source: Source, calendar: Calendar, explicit: dict[str, str]
-) -> tuple[dict[str, str], list[Problem]]:
+def _slot_mapping(source: Source, calendar: Calendar, explicit: dict[str, str]) -> tuple[dict[str, str], list[Problem]]:
     """Each source hour's calendar slot id (hours left out of an explicit map are unmapped).
 
     An hour named like a calendar slot is that slot; a number n is the n-th lesson
@@ -644,9 +630,7 @@ def _too_many_hours(order: list[str], lesson_ids: list[str]) -> Problem:
     )
 
 
-def import_timetable(
-    source: Source, calendar: Calendar, slot_map: dict[str, str] | None = None
-) -> ImportResult:
+def import_timetable(source: Source, calendar: Calendar, slot_map: dict[str, str] | None = None) -> ImportResult:
     """Map a source's activities onto the calendar: the `classes` and `lessons` sections."""
     mapping, problems = _slot_mapping(source, calendar, slot_map or {})
     days = list(calendar.days)
@@ -690,9 +674,7 @@ def import_timetable(
     for activity in source.activities:
         label = _label(activity)
         if activity.why_unplaced or not activity.day or not activity.hours:
-            warnings.append(
-                f"{activity.where}: {label} not imported: {activity.why_unplaced or 'no time'}"
-            )
+            warnings.append(f"{activity.where}: {label} not imported: {activity.why_unplaced or 'no time'}")
             continue
         if not activity.classes:
             warnings.append(f"{activity.where}: {label} not imported: it names no class or group")
@@ -784,9 +766,7 @@ _PartDumper.add_representer(dict, _represent_dict)
 
 def part_text(result: ImportResult, source_name: str) -> str:
     """The imported sections as YAML, with a header saying where they came from."""
-    body = yaml.dump(
-        result.document(), Dumper=_PartDumper, sort_keys=False, allow_unicode=True, width=120
-    )
+    body = yaml.dump(result.document(), Dumper=_PartDumper, sort_keys=False, allow_unicode=True, width=120)
     mapped = ", ".join(f"{h} = {s}" for h, s in result.slot_map.items())
     header = (
         f"# classes and lessons imported from {Path(source_name).name} "

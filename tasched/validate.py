@@ -93,9 +93,7 @@ class _School:
         listed: dict[str, set[DaySlot]] = defaultdict(set)
         for i, lesson in enumerate(self.data.lessons):
             listed[lesson.class_] |= self.when(("lessons", i, "when"), lesson.when) or set()
-        lesson_kind = {
-            (d, s) for d, s in self.shape.everything() if self.shape.kinds[s] == "lesson"
-        }
+        lesson_kind = {(d, s) for d, s in self.shape.everything() if self.shape.kinds[s] == "lesson"}
         week = self.week
         return {c.id: listed.get(c.id, lesson_kind) & week for c in self.data.classes}
 
@@ -149,9 +147,7 @@ def check_days(school: _School) -> None:
     for i, day in enumerate(school.data.calendar.days):
         path: DocPath = ("calendar", "days", i)
         if day in seen:
-            school.add(
-                path, f"day '{day}' is listed twice (also days[{seen[day]}]); list each day once"
-            )
+            school.add(path, f"day '{day}' is listed twice (also days[{seen[day]}]); list each day once")
             continue
         seen[day] = i
         if _NAME_BREAKERS.search(day):
@@ -257,9 +253,7 @@ def check_duplicate_ids(school: _School) -> None:
                 first = seen[item.id]
                 where = school.locate((section, first))
                 also = f"{section}[{first}]" + (f" at {where}" if where else "")
-                school.add(
-                    (section, i, "id"), f"duplicate id '{item.id}' (also {also}); ids are unique"
-                )
+                school.add((section, i, "id"), f"duplicate id '{item.id}' (also {also}); ids are unique")
             else:
                 seen[item.id] = i
 
@@ -348,9 +342,7 @@ def check_room_kinds(school: _School) -> None:
         if near:
             message += f"; did you mean '{near}'?"
         else:
-            message += (
-                f"; add a room with `kind: {item.room_kind}` under `rooms:`, or drop `room_kind`"
-            )
+            message += f"; add a room with `kind: {item.room_kind}` under `rooms:`, or drop `room_kind`"
         school.add(("interventions", i, "room_kind"), message)
 
 
@@ -481,8 +473,7 @@ def check_liaison_minutes(school: _School) -> None:
         more = f" and {len(short) - 4} more" if len(short) > 4 else ""
         school.add(
             ("rules", "liaison_minutes"),
-            f"liaison_minutes {liaison} is more than the contracted minutes of {names}{more}; "
-            "lower it",
+            f"liaison_minutes {liaison} is more than the contracted minutes of {names}{more}; lower it",
         )
 
 

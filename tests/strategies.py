@@ -35,9 +35,7 @@ def _maybe(draw: st.DrawFn, strategy: st.SearchStrategy[Any], p_none: float = 0.
 
 
 def _subset(draw: st.DrawFn, pool: tuple[str, ...] | list[str], max_size: int = 2) -> list[str]:
-    return (
-        draw(st.lists(st.sampled_from(list(pool)), max_size=max_size, unique=True)) if pool else []
-    )
+    return draw(st.lists(st.sampled_from(list(pool)), max_size=max_size, unique=True)) if pool else []
 
 
 @st.composite
@@ -60,36 +58,25 @@ def school_dicts(
     slots = []
     for i, kind in enumerate(kinds):
         clock += draw(st.sampled_from([0, 0, 5, 10]))
-        length = draw(
-            st.sampled_from([20, 30, 45, 60, 90] if kind == "lesson" else [10, 15, 20, 30, 45])
-        )
-        slots.append(
-            {"id": f"S{i + 1}", "start": hhmm(clock), "end": hhmm(clock + length), "kind": kind}
-        )
+        length = draw(st.sampled_from([20, 30, 45, 60, 90] if kind == "lesson" else [10, 15, 20, 30, 45]))
+        slots.append({"id": f"S{i + 1}", "start": hhmm(clock), "end": hhmm(clock + length), "kind": kind})
         clock += length
     lesson_ids = [s["id"] for s in slots if s["kind"] == "lesson"]
     other_ids = [s["id"] for s in slots if s["kind"] != "lesson"]
     calendar: dict[str, Any] = {"days": days, "slots": slots}
-    if bool(other_ids) and draw(
-        st.booleans()
-    ):  # only a non-lesson slot closes, so lessons stay open
+    if bool(other_ids) and draw(st.booleans()):  # only a non-lesson slot closes, so lessons stay open
         calendar["closed"] = f"{days[-1]} {draw(st.sampled_from(other_ids))}"
     every_lesson = [(d, s) for d in days for s in lesson_ids]
 
     # classes, lessons and when each class meets
     class_ids = [f"C{i + 1}" for i in range(draw(st.integers(1, max_classes)))]
-    classes = [
-        {"id": c, **({"year": draw(st.integers(1, 6))} if draw(st.booleans()) else {})}
-        for c in class_ids
-    ]
+    classes = [{"id": c, **({"year": draw(st.integers(1, 6))} if draw(st.booleans()) else {})} for c in class_ids]
     lessons: list[dict[str, Any]] = []
     meets: dict[str, list[tuple[str, str]]] = {}
     subject_at: dict[tuple[str, str, str], str] = {}
     for c in class_ids:
         if draw(st.booleans()):
-            chosen = draw(
-                st.lists(st.sampled_from(every_lesson), min_size=1, max_size=4, unique=True)
-            )
+            chosen = draw(st.lists(st.sampled_from(every_lesson), min_size=1, max_size=4, unique=True))
             for day, slot in chosen:
                 subject = draw(st.sampled_from(SUBJECTS))
                 lessons.append({"class": c, "when": f"{day} {slot}", "subject": subject})
@@ -148,17 +135,13 @@ def school_dicts(
     pupil_ids = [p["id"] for p in pupils]
 
     # interventions: minutes fit the longest lesson slot (all lesson slots stay open)
-    longest = max(
-        minutes_of(s["end"]) - minutes_of(s["start"]) for s in slots if s["kind"] == "lesson"
-    )
+    longest = max(minutes_of(s["end"]) - minutes_of(s["start"]) for s in slots if s["kind"] == "lesson")
     interventions: list[dict[str, Any]] = []
     for i in range(draw(st.integers(0, 2)) if pupils else 0):
         item: dict[str, Any] = {
             "id": f"I{i + 1}",
             "programme": draw(st.sampled_from(["NELI", "ELSA", "Switch-on"])),
-            "pupils": draw(
-                st.lists(st.sampled_from(pupil_ids), min_size=1, max_size=3, unique=True)
-            ),
+            "pupils": draw(st.lists(st.sampled_from(pupil_ids), min_size=1, max_size=3, unique=True)),
             "sessions": draw(st.integers(1, 3)),
             "minutes": draw(st.integers(1, longest // 5)) * 5,
             "skills": _subset(draw, SKILLS, 1),

@@ -35,8 +35,7 @@ def test_validate_valid_school(write: Callable[..., Path]) -> None:
     result = runner.invoke(cli.app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        f"✓ {path} is valid: 3 staff, 3 classes, 3 pupils (2 with EHC plans), "
-        "1 interventions, 1 duties"
+        f"✓ {path} is valid: 3 staff, 3 classes, 3 pupils (2 with EHC plans), 1 interventions, 1 duties"
     )
 
 
@@ -47,8 +46,7 @@ def test_validate_lists_every_problem(write: Callable[..., Path]) -> None:
     lines = result.stderr.strip().splitlines()
     assert lines == [
         f"{path}:18: staff[0].hours: must be greater than 0, not -1",
-        f"{path}:21: staff[1].role: required field missing: add `role: ...` "
-        "(Free text, e.g. TA2, TA3, HLTA)",
+        f"{path}:21: staff[1].role: required field missing: add `role: ...` (Free text, e.g. TA2, TA3, HLTA)",
         f"{path}:22: staff[1].rolle: unknown field 'rolle'; did you mean 'role'?",
         f"✗ {path}: 3 problems",
     ]
@@ -72,9 +70,7 @@ def test_validate_unreadable_files(write: Callable[..., Path], capsys: pytest.Ca
     assert f"{path}:1: " in err and words in err and "Traceback" not in err
 
 
-def test_validate_unreadable_file_messages(
-    write: Callable[..., Path], capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_validate_unreadable_file_messages(write: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
     path = write(b"school:\n  name: Caf\xe9\n")
     assert run_main(["validate", str(path)]) == 2
     err = capsys.readouterr().err

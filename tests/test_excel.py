@@ -113,11 +113,7 @@ def test_template_has_every_sheet_notes_and_dropdowns(tmp_path: Path) -> None:
 
     def lists(ws: Worksheet) -> dict[str, str]:
         """Each validated range -> its list of choices."""
-        return {
-            str(rng): dv.formula1
-            for dv in ws.data_validations.dataValidation
-            for rng in dv.sqref.ranges
-        }
+        return {str(rng): dv.formula1 for dv in ws.data_validations.dataValidation for rng in dv.sqref.ranges}
 
     assert any(f.startswith("B") for f in lists(book["school"])), "phase drop-down"
     assert '"primary,secondary,special,all_through"' in lists(book["school"]).values()
@@ -189,9 +185,7 @@ def test_unknown_column_names_the_header_cell(tmp_path: Path) -> None:
     hours = column(ws, "hours")
     ws[f"{hours}1"] = "hour"
     found = messages(problems(book, tmp_path), tmp_path)
-    assert found[0].startswith(
-        f"staff!{hours}1: staff: unknown column 'hour'; did you mean 'hours'?"
-    )
+    assert found[0].startswith(f"staff!{hours}1: staff: unknown column 'hour'; did you mean 'hours'?")
     assert any("column 'hours' is missing" in m for m in found)
     assert not any("staff[0].hours" in m for m in found), found  # said once, at the header
 
@@ -214,16 +208,9 @@ def test_bad_time_names_the_cell(tmp_path: Path) -> None:
     ws[f"{end}3"] = "ten"
     ws[f"{start}4"] = dt.datetime(2025, 9, 1)  # a date
     found = messages(problems(book, tmp_path), tmp_path)
-    assert any(
-        m.startswith(f"slots!{start}2: calendar.slots[0].start: 9 is a number") for m in found
-    )
-    assert any(
-        m.startswith(f"slots!{end}3: calendar.slots[1].end: 'ten' is not a time") for m in found
-    )
-    assert any(
-        m.startswith(f"slots!{start}4: calendar.slots[2].start: 2025-09-01 is a date")
-        for m in found
-    )
+    assert any(m.startswith(f"slots!{start}2: calendar.slots[0].start: 9 is a number") for m in found)
+    assert any(m.startswith(f"slots!{end}3: calendar.slots[1].end: 'ten' is not a time") for m in found)
+    assert any(m.startswith(f"slots!{start}4: calendar.slots[2].start: 2025-09-01 is a date") for m in found)
     assert not any("required" in m for m in found), found
 
 
@@ -319,14 +306,8 @@ def test_formula_without_saved_value_and_error_values(tmp_path: Path) -> None:
     ws[f"{hours}2"] = "=10+20"  # openpyxl saves no cached value
     ws[f"{hours}3"] = "#DIV/0!"
     found = messages(problems(book, tmp_path), tmp_path)
-    assert any(
-        m.startswith(f"staff!{hours}2: staff[0].hours: the formula =10+20 has no saved value")
-        for m in found
-    )
-    assert any(
-        m.startswith(f"staff!{hours}3: staff[1].hours: the cell shows the error #DIV/0!")
-        for m in found
-    )
+    assert any(m.startswith(f"staff!{hours}2: staff[0].hours: the formula =10+20 has no saved value") for m in found)
+    assert any(m.startswith(f"staff!{hours}3: staff[1].hours: the cell shows the error #DIV/0!") for m in found)
     assert not any("required" in m for m in found), found
 
 
@@ -335,9 +316,7 @@ def test_a_date_where_text_is_meant(tmp_path: Path) -> None:
     ws = book["staff"]
     ws[f"{column(ws, 'available')}3"] = dt.datetime(2025, 3, 1)
     found = messages(problems(book, tmp_path), tmp_path)
-    assert found[0].startswith(
-        "staff!E3: staff[1].available: the spreadsheet turned this into a date"
-    )
+    assert found[0].startswith("staff!E3: staff[1].available: the spreadsheet turned this into a date")
 
 
 def test_sheets_missing_unknown_and_ignored(tmp_path: Path) -> None:
@@ -359,9 +338,7 @@ def test_pairs_sheet_unknown_field(tmp_path: Path) -> None:
     rules[f"A{row_of(rules, 'liaison_minutes')}"] = "liason_minutes"
     found = messages(problems(book, tmp_path), tmp_path)
     row = row_of(rules, "liason_minutes")
-    assert found[0] == (
-        f"rules!A{row}: rules: unknown field 'liason_minutes'; did you mean 'liaison_minutes'?"
-    )
+    assert found[0] == (f"rules!A{row}: rules: unknown field 'liason_minutes'; did you mean 'liaison_minutes'?")
 
 
 def test_not_a_workbook(tmp_path: Path) -> None:
@@ -387,9 +364,7 @@ def test_validate_prints_cells(tmp_path: Path) -> None:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schools())
-def test_yaml_to_xlsx_to_yaml_is_lossless(
-    tmp_path_factory: pytest.TempPathFactory, data: SchoolData
-) -> None:
+def test_yaml_to_xlsx_to_yaml_is_lossless(tmp_path_factory: pytest.TempPathFactory, data: SchoolData) -> None:
     folder = tmp_path_factory.mktemp("round")
     source = folder / "school.yaml"
     source.write_text(dump_school(data), encoding="utf-8")
@@ -521,9 +496,7 @@ def small_rota() -> dict[str, Any]:
                     "largest_share": 0.2,
                 }
             },
-            "staff": {
-                "amy": {"contracted_hours": 30, "assigned_hours": 2, "idle_minutes": 0, "duties": 1}
-            },
+            "staff": {"amy": {"contracted_hours": 30, "assigned_hours": 2, "idle_minutes": 0, "duties": 1}},
             "cost": {"weekly": 100.0, "annual": 4360.0},
         },
     }
@@ -534,9 +507,7 @@ def test_rota_workbook_sheets_grid_and_print_setup(tmp_path: Path) -> None:
     write_rota_workbook(small_rota(), path, school=sample_school())
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[:4] == ["Summary", "amy", "ben", "cat"]
-    assert {"Class Y3", "Pupil p1", "Pupil p2", "Interventions", "Duties", "Assignments"} <= set(
-        book.sheetnames
-    )
+    assert {"Class Y3", "Pupil p1", "Pupil p2", "Interventions", "Duties", "Assignments"} <= set(book.sheetnames)
     amy = book["amy"]
     assert amy.page_setup.orientation == "landscape"
     assert amy.sheet_properties.pageSetUpPr.fitToPage
@@ -580,9 +551,7 @@ def test_rota_workbook_reads_back_its_rows(tmp_path: Path) -> None:
 
 def test_solve_writes_a_rota_workbook(tmp_path: Path) -> None:
     out = tmp_path / "rota.xlsx"
-    result = runner.invoke(
-        cli.app, ["solve", str(EXAMPLE), "-o", str(out), "--time-limit", "5", "-q"]
-    )
+    result = runner.invoke(cli.app, ["solve", str(EXAMPLE), "-o", str(out), "--time-limit", "5", "-q"])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "Summary"

@@ -117,9 +117,7 @@ def test_missing_file_folder_and_suffix(tmp_path: Path, write: Callable[..., Pat
     assert "cannot read '.json' files" in problem.message and ".xlsx" in problem.message
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("tasched.excel") is not None, reason="Excel reader present"
-)
+@pytest.mark.skipif(importlib.util.find_spec("tasched.excel") is not None, reason="Excel reader present")
 def test_excel_without_reader_is_a_clean_message(write: Callable[..., Path]) -> None:
     (problem,) = load_error(write(b"PK", "school.xlsx"))
     assert "save the school as YAML" in problem.message
@@ -141,9 +139,7 @@ def test_duplicate_sections() -> None:
 
 
 def test_yaml_12_scalars_stay_text() -> None:
-    doc = parse_yaml(
-        "a: no\nb: on\nc: 08:50\nd: 0123\ne: true\nf: 12\ng: 1.5\nh: 1e3\ni: ~\nj: 2024-01-01\n"
-    )
+    doc = parse_yaml("a: no\nb: on\nc: 08:50\nd: 0123\ne: true\nf: 12\ng: 1.5\nh: 1e3\ni: ~\nj: 2024-01-01\n")
     assert doc.data == {
         "a": "no", "b": "on", "c": "08:50", "d": "0123", "e": True,
         "f": 12, "g": 1.5, "h": 1000.0, "i": None, "j": "2024-01-01",
@@ -283,9 +279,7 @@ def test_every_problem_is_listed_in_file_order() -> None:
 
 def test_build_school_with_another_locator() -> None:
     with pytest.raises(InputError) as caught:
-        build_school(
-            {"school": {"name": "x"}}, lambda path: f"school.xlsx!{'/'.join(map(str, path))}"
-        )
+        build_school({"school": {"name": "x"}}, lambda path: f"school.xlsx!{'/'.join(map(str, path))}")
     fields = {p.field: p.location for p in caught.value.problems}
     assert fields["school.phase"] == "school.xlsx!school/phase"
     assert fields["calendar"] == "school.xlsx!calendar"
@@ -356,9 +350,7 @@ def _corrupt(doc: dict[str, Any], data: st.DataObject) -> tuple[str, str]:
 
 @FAST
 @given(school_dicts(), st.data())
-def test_one_field_corruption_names_the_field_and_line(
-    doc: dict[str, Any], data: st.DataObject
-) -> None:
+def test_one_field_corruption_names_the_field_and_line(doc: dict[str, Any], data: st.DataObject) -> None:
     field, needle = _corrupt(doc, data)
     text = yaml.safe_dump(doc, sort_keys=False)
     problems = problems_in(text)

@@ -208,8 +208,7 @@ def test_rota_of_another_school_is_refused(school: SchoolData) -> None:
         build_report(school, bad, source="r.yaml")
     assert [str(p) for p in caught.value.problems] == [
         "r.yaml: assignments[0].staff: unknown staff 'zz': is this rota for another school?",
-        "r.yaml: assignments[1]: Sat P1 is not in this school's calendar: "
-        "is this rota for another school?",
+        "r.yaml: assignments[1]: Sat P1 is not in this school's calendar: is this rota for another school?",
     ]
 
 
@@ -410,9 +409,7 @@ def test_renders_in_headless_chromium(school: SchoolData, tmp_path: Path) -> Non
     url = page.resolve().as_uri()
 
     png = tmp_path / "shot.png"
-    done = _run_chromium(
-        binary, tmp_path / "p1", f"--screenshot={png}", "--window-size=1400,2000", url
-    )
+    done = _run_chromium(binary, tmp_path / "p1", f"--screenshot={png}", "--window-size=1400,2000", url)
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     try:
@@ -426,9 +423,7 @@ def test_renders_in_headless_chromium(school: SchoolData, tmp_path: Path) -> Non
             assert colours is not None and len(colours) > 50, "the screenshot looks blank"
 
     pdf = tmp_path / "report.pdf"
-    done = _run_chromium(
-        binary, tmp_path / "p2", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url
-    )
+    done = _run_chromium(binary, tmp_path / "p2", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url)
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")

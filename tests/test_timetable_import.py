@@ -28,9 +28,7 @@ HOPWOOD = REAL / "fet" / "Hopwood.fet"
 HOPWOOD_CSV = REAL / "fet" / "Hopwood_locked_timetable.csv"
 STPAULS = REAL / "xhstt" / "EnglandStPaul_Dudek2022_lessons.csv"
 
-needs_real = pytest.mark.skipif(
-    not HOPWOOD.exists(), reason="shared/data/real is not on this machine"
-)
+needs_real = pytest.mark.skipif(not HOPWOOD.exists(), reason="shared/data/real is not on this machine")
 
 CALENDAR = textwrap.dedent(
     """\
@@ -108,11 +106,7 @@ def test_hopwood_fet_matches_its_csv_conversion(calendar_path: Path, tmp_path: P
         "Friday": "Fri",
     }
     (warning,) = result.warnings
-    assert (
-        "Hopwood.fet:" in warning
-        and "activity 52 " in warning
-        and "no locked starting time" in warning
-    )
+    assert "Hopwood.fet:" in warning and "activity 52 " in warning and "no locked starting time" in warning
 
     # per class and day, the same number of lessons as the conversion's placements
     per_day: Counter[tuple[str, str]] = Counter()
@@ -142,9 +136,7 @@ def test_hopwood_part_validates_in_a_school(calendar_path: Path, tmp_path: Path)
     school = merged_school(tmp_path, part)
     assert len(school.lessons) == len(result.lessons) == 168
     assert len(school.classes) == 52
-    assert part.read_text(encoding="utf-8").startswith(
-        "# classes and lessons imported from Hopwood.fet"
-    )
+    assert part.read_text(encoding="utf-8").startswith("# classes and lessons imported from Hopwood.fet")
 
 
 @needs_real
@@ -214,9 +206,7 @@ def test_fet_xml_locked_times_groups_and_durations(calendar_path: Path, tmp_path
     ]
     text = "\n".join(result.warnings)
     assert "1 inactive activities skipped" in text
-    assert (
-        f"{source}:10: activity 2 (En, 7A) not imported: its preferred time has weight 95%" in text
-    )
+    assert f"{source}:10: activity 2 (En, 7A) not imported: its preferred time has weight 95%" in text
     assert "activity 5 (Meeting) not imported: it names no class or group" in text
     assert result.placed == 2 and result.activities == 4
 
@@ -274,9 +264,7 @@ def test_plain_csv(calendar_path: Path, tmp_path: Path) -> None:
     ]
     # two lessons for 3B at Tue P3 ("3" is the third lesson slot, P3): the second is left out
     (clash,) = result.warnings
-    assert clash.startswith(
-        f"{source}:5: row 5 (Art, 3B): class '3B' already has English at Tue P3"
-    )
+    assert clash.startswith(f"{source}:5: row 5 (Art, 3B): class '3B' already has English at Tue P3")
     # a class taught by one teacher (and in one room) says so; 3B has two teachers
     assert result.classes == [{"id": "3A", "teacher": "Jo", "year": 3}, {"id": "3B", "year": 3}]
 
@@ -296,9 +284,7 @@ def test_st_pauls(calendar_path: Path, tmp_path: Path) -> None:
     assert {c["id"] for c in result.classes} == groups and len(groups) == 67
     assert result.slot_map == {str(n): f"P{n}" for n in range(1, 6)}
     assert sum("names no class" in w for w in result.warnings) == 3
-    assert Counter(x["when"].split()[0] for x in result.lessons) == Counter(
-        r["day"] for r in grouped
-    )
+    assert Counter(x["when"].split()[0] for x in result.lessons) == Counter(r["day"] for r in grouped)
     assert next(c for c in result.classes if c["id"] == "10A")["year"] == 10
     school = merged_school(tmp_path, part)
     assert len(school.lessons) == 1224
@@ -323,19 +309,14 @@ def test_missing_column(calendar_path: Path, tmp_path: Path) -> None:
 
 
 def test_unknown_day(calendar_path: Path, tmp_path: Path) -> None:
-    text = (
-        "class,day,slot,subject,teacher\n"
-        "3A,Mon,P1,Ma,Jo\n3A,Sat,P1,Ma,Jo\n3A,Sat,P2,En,Jo\n3A,Thx,P1,Ma,Jo\n"
-    )
+    text = "class,day,slot,subject,teacher\n3A,Mon,P1,Ma,Jo\n3A,Sat,P1,Ma,Jo\n3A,Sat,P2,En,Jo\n3A,Thx,P1,Ma,Jo\n"
     source = write(tmp_path, "t.csv", text)
     with pytest.raises(InputError) as caught:
         import_timetable(read_source(source), read_calendar(calendar_path))
     messages = [str(p) for p in caught.value.problems]
     assert messages == [
-        f"{source}:3: day: unknown day 'Sat'; the calendar's days are Mon, Tue, Wed, Thu, Fri "
-        "(1 more rows name it)",
-        f"{source}:5: day: unknown day 'Thx'; did you mean 'Thu'?; "
-        "the calendar's days are Mon, Tue, Wed, Thu, Fri",
+        f"{source}:3: day: unknown day 'Sat'; the calendar's days are Mon, Tue, Wed, Thu, Fri (1 more rows name it)",
+        f"{source}:5: day: unknown day 'Thx'; did you mean 'Thu'?; the calendar's days are Mon, Tue, Wed, Thu, Fri",
     ]
 
 
@@ -391,12 +372,7 @@ def run_main(args: list[str]) -> int:
 def test_command(calendar_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = write(tmp_path, "school.fet", FET_XML)
     part = tmp_path / "part.yaml"
-    assert (
-        run_main(
-            ["import-timetable", str(source), "--calendar", str(calendar_path), "-o", str(part)]
-        )
-        == 0
-    )
+    assert run_main(["import-timetable", str(source), "--calendar", str(calendar_path), "-o", str(part)]) == 0
     captured = capsys.readouterr()
     assert f"wrote {part}: 2 classes, 4 lessons from 2 of 4 activities" in captured.out
     assert "warning:" in captured.err and "activity 2 (En, 7A) not imported" in captured.err

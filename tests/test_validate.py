@@ -35,10 +35,7 @@ def test_generated_schools_are_valid(school: SchoolData) -> None:
 def test_messages_carry_file_line_field_and_fix() -> None:
     text = SAMPLE_YAML.replace("classes: [Y3]", "classes: [Y3b]")
     (problem,) = problems_in(text)
-    assert (
-        str(problem)
-        == "school.yaml:45: pupils[0].classes[0]: unknown class 'Y3b'; did you mean 'Y3'?"
-    )
+    assert str(problem) == "school.yaml:45: pupils[0].classes[0]: unknown class 'Y3b'; did you mean 'Y3'?"
 
 
 # --- calendar ----------------------------------------------------------------------------
@@ -50,9 +47,7 @@ def test_day_listed_twice() -> None:
 
 
 def test_day_name_unusable_in_when_expressions() -> None:
-    problem = only(
-        check_variant(lambda d: d["calendar"].update(days=["Mon", "Tue", "Wed", "Thu-A"]))
-    )
+    problem = only(check_variant(lambda d: d["calendar"].update(days=["Mon", "Tue", "Wed", "Thu-A"])))
     assert problem.field == "calendar.days[3]" and "use '_' instead" in problem.message
 
 
@@ -219,10 +214,7 @@ def test_class_with_two_lessons_in_one_slot() -> None:
 def test_pupil_classes_meeting_at_once() -> None:
     problem = only(check_variant(lambda d: d["pupils"][2].update(classes=["Y4", "Set1"])))
     assert problem.field == "pupils[2].classes[1]"
-    assert (
-        "pupil 'p3' is in classes 'Y4' and 'Set1', which both meet at Mon P1, Tue P1"
-        in problem.message
-    )
+    assert "pupil 'p3' is in classes 'Y4' and 'Set1', which both meet at Mon P1, Tue P1" in problem.message
     assert "meets in every lesson slot" in problem.message
 
 
@@ -237,9 +229,7 @@ def test_pupil_classes_that_never_meet_at_once_are_fine() -> None:
 
 
 def test_two_support_rows_of_a_class_cover_one_slot() -> None:
-    problem = only(
-        check_variant(lambda d: d["support"].append({"class": "Y3", "when": "Tue P2-P3"}))
-    )
+    problem = only(check_variant(lambda d: d["support"].append({"class": "Y3", "when": "Tue P2-P3"})))
     assert problem.field == "support[2].when"
     assert "support[0] already covers class 'Y3' at Tue P2, Tue P3" in problem.message
 
@@ -274,9 +264,7 @@ def test_ehcp_in_class_with_no_lesson_left() -> None:
     assert problem.field == "pupils[0].ehcp.when"
     assert "in-class support needs a lesson" in problem.message
     assert check_variant(lambda d: d["pupils"][0]["ehcp"].update(when="lunch, Mon P1")) == []
-    assert (
-        check_variant(lambda d: d["pupils"][0]["ehcp"].update(when="lunch", mode="withdrawn")) == []
-    )
+    assert check_variant(lambda d: d["pupils"][0]["ehcp"].update(when="lunch", mode="withdrawn")) == []
 
 
 def test_ehcp_subjects_the_pupil_never_has() -> None:
