@@ -68,6 +68,18 @@ def print_problems(problems: list[Problem], console: Console | None = None) -> N
         console.print(f"[bold]{_escape(where)}[/][cyan]{_escape(what)}[/]{_escape(problem.message)}")
 
 
+def print_findings(findings: list[Finding], places: list[str], errors: bool = True) -> None:
+    """Diagnoses before solving, each at its place: `FILE:LINE: warning: pupil:P014: ...`."""
+    for place, finding in zip(places, findings, strict=True):
+        if finding.severity == "error" and not errors:
+            continue
+        colour = "red" if finding.severity == "error" else "yellow"
+        err().print(
+            f"[bold]{_escape(place)}:[/] [{colour}]{finding.severity}:[/] "
+            f"{_escape(finding.task)}: {_escape(finding.message)}"
+        )
+
+
 def _escape(text: str) -> str:
     from rich.markup import escape
 
@@ -122,12 +134,10 @@ def validate(
         noun = "problem" if count == 1 else "problems"
         err().print(f"[red]✗[/] {_escape(str(school))}: {count} {noun}")
         raise typer.Exit(EXIT_INPUT) from None
-    from tasched.run import findings_for
+    from tasched.run import findings_for, locate_findings
 
     findings = findings_for(data)
-    for finding in findings:
-        colour = "red" if finding.severity == "error" else "yellow"
-        err().print(f"[{colour}]{finding.severity}:[/] {_escape(finding.task)}: {_escape(finding.message)}")
+    print_findings(findings, locate_findings(school, data, findings))
     if any(f.severity == "error" for f in findings):
         err().print(f"[red]✗[/] {_escape(str(school))}: no rota can keep these rules; fix the input first")
         raise typer.Exit(EXIT_INPUT)
@@ -232,10 +242,9 @@ def solve(
     def progress(update: dict[str, float]) -> None:
         display.update(update)
 
-    def show_findings(findings: list[Finding]) -> None:
-        for finding in findings:
-            if finding.severity == "warning" and not quiet:
-                console.print(f"[yellow]warning:[/] {_escape(finding.task)}: {_escape(finding.message)}")
+    def show_findings(findings: list[Finding], places: list[str]) -> None:
+        if not quiet:  # errors are raised as input problems, with their places
+            print_findings(findings, places, errors=False)
 
     rota = solve_file(
         school, output, time_limit=time_limit, seed=seed, workers=workers, verbose=verbose,
@@ -672,6 +681,10 @@ def main(argv: list[str] | None = None) -> None:
         err().print("interrupted")
         sys.exit(EXIT_INTERRUPTED)
     except Exception as error:
+        if isinstance(error.__cause__ or error.__context__, KeyboardInterrupt):
+            # interrupted inside a library (e.g. while OR-Tools was being imported)
+            err().print("interrupted")
+            sys.exit(EXIT_INTERRUPTED)
         if debug or _state["debug"]:
             traceback.print_exc()
         message = str(error) or type(error).__name__

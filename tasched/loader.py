@@ -95,9 +95,7 @@ class _SchoolDumper(yaml.SafeDumper):
 
 _SchoolDumper.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+.0123456789"))
 # quote every time, "08:50" as well as "10:00" (which YAML 1.1 reads as a number)
-_SchoolDumper.add_implicit_resolver(
-    "tag:tasched,time", re.compile(r"^\d{1,2}:\d{2}$"), list("0123456789")
-)
+_SchoolDumper.add_implicit_resolver("tag:tasched,time", re.compile(r"^\d{1,2}:\d{2}$"), list("0123456789"))
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
@@ -178,8 +176,7 @@ def _read_excel(file: Path) -> tuple[Any, Locate]:
             raise
         raise _fail(
             str(file),
-            "reading Excel workbooks is not available in this version of tasched; "
-            "save the school as YAML (.yaml)",
+            "reading Excel workbooks is not available in this version of tasched; save the school as YAML (.yaml)",
         ) from None
     raw, locate = excel.read_workbook(file)
     return raw, locate
@@ -221,8 +218,7 @@ def parse_yaml(raw: bytes | str, name: str = "<string>") -> Document:
     if not text.strip():
         raise _fail(
             name,
-            "the file is empty; a school file starts with `school:` and `calendar:` "
-            "(see the example in the README)",
+            "the file is empty; a school file starts with `school:` and `calendar:` (see the example in the README)",
             1,
         )
     _check_nesting(text, name)
@@ -235,14 +231,11 @@ def parse_yaml(raw: bytes | str, name: str = "<string>") -> Document:
         if node is None:
             raise _fail(
                 name,
-                "the file has no content, only comments; a school file starts with "
-                "`school:` and `calendar:`",
+                "the file has no content, only comments; a school file starts with `school:` and `calendar:`",
                 1,
             )
         if not isinstance(node, MappingNode):
-            what = (
-                "a list" if isinstance(node, SequenceNode) else f"the single value {node.value!r}"
-            )
+            what = "a list" if isinstance(node, SequenceNode) else f"the single value {node.value!r}"
             raise _fail(
                 name,
                 f"the file holds {what}, not a school; a school file is a mapping of sections, "
@@ -306,7 +299,7 @@ def _check_nesting(text: str, name: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _fail(name, _TOO_DEEP, event.start_mark.line + 1)
+                    raise _fail(name, _TOO_DEEP, event.start_mark.line + 1 if event.start_mark else None)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
@@ -317,11 +310,7 @@ def _reader_problem(error: yaml.reader.ReaderError, text: str, name: str) -> Pro
     """A character YAML does not allow (a NUL, a control character): where it is and the fix."""
     line = text.count("\n", 0, error.position) + 1
     column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-    char = (
-        error.character
-        if isinstance(error.character, int)
-        else ord(str(error.character)[:1] or " ")
-    )
+    char = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or " ")
     return Problem(
         f"{name}:{line}",
         "",
@@ -363,8 +352,7 @@ def _decode(raw: bytes, name: str) -> str:
     if control >= 2 and control > len(head) // 100:
         raise _fail(
             name,
-            "this is a binary file, not YAML text; a school file is YAML (.yaml) or an Excel "
-            "workbook (.xlsx)",
+            "this is a binary file, not YAML text; a school file is YAML (.yaml) or an Excel workbook (.xlsx)",
             1,
         )
     try:
@@ -457,18 +445,10 @@ def _build(
         try:
             return loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as error:
-            doc.problems.append(
-                Problem(
-                    doc.locate(path), field_path(path), f"cannot read this value: {error.problem}"
-                )
-            )
+            doc.problems.append(Problem(doc.locate(path), field_path(path), f"cannot read this value: {error.problem}"))
             return node.value
     if id(node) in active:
-        doc.problems.append(
-            Problem(
-                doc.locate(path), field_path(path), "an alias refers to itself; remove the loop"
-            )
-        )
+        doc.problems.append(Problem(doc.locate(path), field_path(path), "an alias refers to itself; remove the loop"))
         return None
     active = active | {id(node)}
     if isinstance(node, SequenceNode):
@@ -491,8 +471,7 @@ def _build(
                 Problem(
                     f"{doc.name}:{line}",
                     field_path((*path, key)),
-                    f"'{key}' appears twice in this mapping (first at line {first_seen[key]}); "
-                    "keep one",
+                    f"'{key}' appears twice in this mapping (first at line {first_seen[key]}); keep one",
                 )
             )
         else:
@@ -781,9 +760,7 @@ def _message(path: DocPath, err: dict[str, Any]) -> str:
         return f"must have at most {_plural(ctx.get('max_length'), unit)}"
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", ""))
-        choices = re.findall(r"'([^']*)'", expected) or re.findall(
-            r"[\w.]+", expected.replace(" or ", ",")
-        )
+        choices = re.findall(r"'([^']*)'", expected) or re.findall(r"[\w.]+", expected.replace(" or ", ","))
         message = f"{_describe(value)} is not one of {expected}"
         near = nearest(str(value), choices) if choices else None
         if near and near != str(value):
@@ -791,10 +768,7 @@ def _message(path: DocPath, err: dict[str, Any]) -> str:
         return message
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == _TASK.pattern:
-            return (
-                f"{_describe(value)} is not a task; write class:ID, pupil:ID, intervention:ID, "
-                "duty:ID or free"
-            )
+            return f"{_describe(value)} is not a task; write class:ID, pupil:ID, intervention:ID, duty:ID or free"
         return f"{_describe(value)} does not have the expected form ({ctx.get('pattern')})"
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
@@ -851,9 +825,7 @@ def dump_school(data: SchoolData, *, defaults: bool = False) -> str:
 
     Values left at their defaults are omitted unless ``defaults`` is true.
     """
-    doc = data.model_dump(
-        mode="json", by_alias=True, exclude_none=True, exclude_defaults=not defaults
-    )
+    doc = data.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=not defaults)
     body = yaml.dump(
         doc,
         Dumper=_SchoolDumper,

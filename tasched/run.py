@@ -25,11 +25,42 @@ def findings_for(data: SchoolData) -> list[Finding]:
     return diagnose(compile_problem(data, limit_candidates=False))
 
 
-def stop_on_errors(path: str | Path, findings: list[Finding]) -> None:
-    """Impossible hard rules are input errors: report them in the school's words."""
+def locate_findings(path: str | Path, data: SchoolData, findings: list[Finding]) -> list[str]:
+    """Where each finding's subject is written: `FILE:LINE` (or `FILE!sheet!cell`).
+
+    A pupil's plan or medical need, an intervention, a duty or a pin is found in the
+    file again; a school-wide finding (a skill) names the file.
+    """
+    if not findings:
+        return []
+    try:
+        if Path(path).suffix.lower() == ".xlsx":
+            from tasched.excel import read_workbook
+
+            locate = read_workbook(Path(path))[1]
+        else:
+            from tasched.loader import read_yaml
+
+            locate = read_yaml(path).locate
+    except (InputError, OSError):
+        return [str(path)] * len(findings)
+    places: dict[str, tuple[str | int, ...]] = {}
+    for i, pupil in enumerate(data.pupils):
+        places[f"pupil:{pupil.id}"] = ("pupils", i, "ehcp")
+        places[f"medical:{pupil.id}"] = ("pupils", i, "medical")
+    places.update({f"intervention:{iv.id}": ("interventions", i) for i, iv in enumerate(data.interventions)})
+    places.update({f"duty:{duty.id}": ("duties", i) for i, duty in enumerate(data.duties)})
+    for i, pin in reversed(list(enumerate(data.pins))):
+        places[f"pin:{pin.staff}"] = ("pins", i)
+    return [locate(places[f.task]) if f.task in places else str(path) for f in findings]
+
+
+def stop_on_errors(path: str | Path, findings: list[Finding], data: SchoolData | None = None) -> None:
+    """Impossible hard rules are input errors: report them in the school's words, at their place."""
     errors = [f for f in findings if f.severity == "error"]
     if errors:
-        raise InputError([Problem(str(path), f.task, f.message) for f in errors])
+        where = locate_findings(path, data, errors) if data is not None else [str(path)] * len(errors)
+        raise InputError([Problem(place, f.task, f.message) for place, f in zip(where, errors, strict=True)])
 
 
 def solve_file(
@@ -42,7 +73,7 @@ def solve_file(
     verbose: bool = False,
     log: Callable[[str], None] | None = None,
     on_solution: Callable[[dict[str, float]], None] | None = None,
-    on_findings: Callable[[list[Finding]], None] | None = None,
+    on_findings: Callable[[list[Finding], list[str]], None] | None = None,
     previous: str | Path | None = None,
     absent: list[str] = (),  # type: ignore[assignment]
     pins: list[str] = (),  # type: ignore[assignment]
@@ -64,8 +95,8 @@ def solve_file(
     done = duty_history(history) if history is not None else None
     findings = findings_for(data)
     if on_findings:
-        on_findings(findings)
-    stop_on_errors(school_path, findings)
+        on_findings(findings, locate_findings(school_path, data, findings))
+    stop_on_errors(school_path, findings, data)
     rota = solve(
         data,
         time_limit=time_limit,

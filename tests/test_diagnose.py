@@ -7,6 +7,7 @@ warnings let the solve go on.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -213,6 +214,8 @@ def test_errors_stop_validate_and_solve_with_exit_2(tmp_path: Path, command: str
     result = subprocess.run(args, capture_output=True, text=True, check=False)
     assert result.returncode == 2, result.stderr
     assert "P014" in result.stderr and "team_teach" in result.stderr
+    # the diagnosis names its place: the file and the line of the pupil's plan
+    assert re.search(rf"{re.escape(str(path))}:\d+: .*pupil:P014", result.stderr), result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert not (tmp_path / "rota.yaml").exists()
 

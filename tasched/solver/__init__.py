@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import socket
 import threading
 import time
 from collections import defaultdict
@@ -312,22 +313,50 @@ def finish_rota(problem: Problem, rows: list[Row], meta: dict[str, Any]) -> Rota
 
 @contextlib.contextmanager
 def _stop_on_signal(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
-    """Ctrl-C or SIGTERM stops the search; the best rota found so far is kept."""
+    """Ctrl-C or SIGTERM stops the search; the best rota found so far is kept.
+
+    While CP-SAT runs, the main thread is inside C++ and Python signal handlers
+    wait for it to return. The signal's wake-up byte reaches a socket at once, so a
+    watcher thread hears it and asks CP-SAT to stop.
+    """
     interrupted: list[bool] = []
     if threading.current_thread() is not threading.main_thread():
         yield interrupted
         return
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    finished = threading.Event()
 
-    def stop(signum: int, frame: object) -> None:
-        interrupted.append(True)
-        solver.stop_search()
+    def watch() -> None:
+        while True:
+            try:
+                reader.recv(1)
+            except OSError:
+                return
+            if finished.is_set():
+                return
+            interrupted.append(True)
+            solver.stop_search()
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    def record(signum: int, frame: object) -> None:
+        pass  # the watcher thread has already acted on the wake-up byte
+
+    previous = {sig: signal.signal(sig, record) for sig in (signal.SIGINT, signal.SIGTERM)}
+    old_fd = signal.set_wakeup_fd(writer.fileno())
+    watcher = threading.Thread(target=watch, name="tasched-signal-watch", daemon=True)
+    watcher.start()
     try:
         yield interrupted
     finally:
+        signal.set_wakeup_fd(old_fd)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        finished.set()
+        with contextlib.suppress(OSError):
+            writer.send(b"\0")
+        watcher.join(timeout=1)
+        reader.close()
+        writer.close()
 
 
 def _gap(objective: float, bound: float) -> float:
