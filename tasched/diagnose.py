@@ -46,6 +46,33 @@ def _who(prob: Problem, adults: set[int]) -> str:
     return ", ".join(names) if names else "nobody"
 
 
+def unavoidable_ehc_minutes(prob: Problem) -> dict[str, int]:
+    """A proven lower bound on each pupil's EHC shortfall, by counting alone.
+
+    No rota can give more than the minutes of the pupil's support slots in which
+    enough eligible adults work, nor more than max_share of the plan from each
+    eligible adult (nothing at all when fewer adults than min_staff are eligible).
+    Interventions counting for EHC are left out, so this holds only for pupils
+    without them. Compile without the candidate limit for a true bound.
+    """
+    out: dict[str, int] = {}
+    for pupil in prob.pupils:
+        plan = pupil.ehcp
+        if plan is None or plan.required_minutes == 0:
+            continue
+        if any(prob.interventions[i].counts_for_ehcp for i in pupil.interventions):
+            out[pupil.id] = 0
+            continue
+        eligible = {a for t in plan.slots for a in plan.candidates[t]}
+        if len(eligible) < max(plan.min_staff, plan.adults):
+            out[pupil.id] = plan.required_minutes
+            continue
+        possible = sum(prob.slots[t].minutes for t in plan.slots if len(plan.candidates[t]) >= plan.adults)
+        most = min(possible, len(eligible) * plan.max_share_minutes)
+        out[pupil.id] = max(0, plan.required_minutes - most)
+    return out
+
+
 def _ehcp_plans(prob: Problem) -> list[Finding]:
     """Per pupil: plan hours against the slots and the skilled adults able to give them."""
     out = []

@@ -111,6 +111,12 @@ def solve(
     problem = compile_problem(school, keep=last_rows)
     # The greedy rota comes first: a valid rota in well under a second, whatever follows.
     greedy = warm_start(problem, keep=last_rows) if hint else None
+    pinned = any(pin.kind != "free" for pin in problem.pins)
+    if greedy is not None and not pinned and time_limit - (time.perf_counter() - started) < MIN_SEARCH_SECONDS:
+        # No time to build and search a model: the greedy rota, which keeps every hard rule, is the answer.
+        meta = _meta(school, input_digest, started, seed, workers, time_limit, None)
+        meta.update(status="feasible", source="greedy warm start (no time left to search)")
+        return finish_rota(problem, rows_of(problem, greedy), meta)
     rm = build_model(problem, last_rows, duty_history)
     start: set[int] | None = None
     if greedy is not None:
@@ -118,7 +124,6 @@ def solve(
         # A complete hint is taken as CP-SAT's first solution at once; without it,
         # CP-SAT's own completion of the decisions can land far from the greedy rota.
         # The greedy leaves pinned slots empty, so with pins it is no fallback.
-        pinned = any(pin.kind != "free" for pin in problem.pins)
         budget = max(1.0, (time_limit - (time.perf_counter() - started)) / 3)
         if complete_hint(rm, budget) is None and log:
             log("the warm start could not be completed in time; CP-SAT starts from its decisions only")
@@ -155,28 +160,14 @@ def solve(
     with _stop_on_signal(solver) as interrupted:
         status = solver.solve(rm.cp, callback)
 
-    meta: dict[str, Any] = {
-        "tool": "tasched",
-        "version": __version__,
-        "school": school.school.name,
-        "format_version": 1,
-        "input_digest": input_digest,
-        "status": "no_rota",
-        "objective": None,
-        "bound": None,
-        "gap": None,
-        "seconds": round(time.perf_counter() - started, 2),
-        "seed": seed,
-        "workers": workers,
-        "time_limit": time_limit,
-        "model": {"variables": size.variables, "constraints": size.constraints},
-    }
+    meta = _meta(school, input_digest, started, seed, workers, time_limit, size)
     if interrupted:
         meta["interrupted"] = True
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values: _Values | cp_model.CpSolver = solver
         objective: float | None = solver.objective_value / WEIGHT_SCALE
-        bound: float | None = solver.best_objective_bound / WEIGHT_SCALE
+        # Every term of the objective is a non-negative amount, so 0 is a bound too.
+        bound: float | None = max(0.0, solver.best_objective_bound / WEIGHT_SCALE)
     elif start is not None and status != cp_model.INFEASIBLE:
         # CP-SAT ran out of time before its first rota: the greedy rota is one.
         values = _Fixed(start)
@@ -200,6 +191,38 @@ def solve(
     if last_rows is not None:
         meta["changes"] = changes(last_rows, rows)
     return finish_rota(problem, rows, meta)
+
+
+MIN_SEARCH_SECONDS = 1.0  # less time than this left after the greedy rota: return it
+
+
+def _meta(
+    school: SchoolData,
+    input_digest: str,
+    started: float,
+    seed: int,
+    workers: int,
+    time_limit: float,
+    size: ModelSize | None,
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "tool": "tasched",
+        "version": __version__,
+        "school": school.school.name,
+        "format_version": 1,
+        "input_digest": input_digest,
+        "status": "no_rota",
+        "objective": None,
+        "bound": None,
+        "gap": None,
+        "seconds": round(time.perf_counter() - started, 2),
+        "seed": seed,
+        "workers": workers,
+        "time_limit": time_limit,
+    }
+    if size is not None:
+        meta["model"] = {"variables": size.variables, "constraints": size.constraints}
+    return meta
 
 
 def objective_terms(rm: RotaModel, solver: cp_model.CpSolver) -> dict[str, float]:
@@ -366,8 +389,23 @@ def _gap(objective: float, bound: float) -> float:
 
 
 def extract_rows(rm: RotaModel, solver: _Values | cp_model.CpSolver) -> list[Row]:
+    """The rota's rows, read from a solution of the model."""
+
+    def chosen(variables: dict[Any, cp_model.IntVar]) -> set[Any]:
+        return {key for key, var in variables.items() if solver.boolean_value(var)}
+
+    picked = GreedyRota(
+        class_support=chosen(rm.class_support),
+        ehcp=chosen(rm.ehcp),
+        deliver=chosen(rm.deliver),
+        duty=chosen(rm.duty),
+        medical_cover=chosen(rm.medical_cover),
+    )
+    return rows_of(rm.problem, picked)
+
+
+def rows_of(prob: Problem, rota: GreedyRota) -> list[Row]:
     """The rota's rows: one per adult, slot and task, sorted by adult then time."""
-    prob = rm.problem
     rows: list[tuple[tuple[int, int, str], Row]] = []
 
     def add(
@@ -385,42 +423,36 @@ def extract_rows(rm: RotaModel, solver: _Values | cp_model.CpSolver) -> list[Row
         }
         rows.append(((a, t, task), row))
 
-    for (a, k, t), var in rm.class_support.items():
-        if solver.boolean_value(var):
-            add(a, t, f"class:{prob.supports[k].class_id}")
-    for (a, c, t), var in rm.medical_cover.items():
-        if solver.boolean_value(var):
-            add(a, t, f"class:{c}")
-    for (a, p, t, mode), var in rm.ehcp.items():
-        if solver.boolean_value(var):
-            pupil_id = prob.pupils[p].id
-            add(a, t, f"pupil:{pupil_id}", mode, [pupil_id])
-    rooms = _assign_rooms(rm, solver)
-    for (a, i, t), var in rm.deliver.items():
-        if solver.boolean_value(var):
-            iv = prob.interventions[i]
-            add(a, t, f"intervention:{iv.id}", None, [prob.pupils[p].id for p in iv.pupils], rooms.get((i, t)))
-    for (a, j, t), var in rm.duty.items():
-        if solver.boolean_value(var):
-            add(a, t, f"duty:{prob.duties[j].id}")
+    for a, k, t in rota.class_support:
+        add(a, t, f"class:{prob.supports[k].class_id}")
+    for a, c, t in rota.medical_cover:
+        add(a, t, f"class:{c}")
+    for a, p, t, mode in rota.ehcp:
+        pupil_id = prob.pupils[p].id
+        add(a, t, f"pupil:{pupil_id}", mode, [pupil_id])
+    rooms = _assign_rooms(prob, {(i, t) for (_, i, t) in rota.deliver})
+    for a, i, t in rota.deliver:
+        iv = prob.interventions[i]
+        add(a, t, f"intervention:{iv.id}", None, [prob.pupils[p].id for p in iv.pupils], rooms.get((i, t)))
+    for a, j, t in rota.duty:
+        add(a, t, f"duty:{prob.duties[j].id}")
     rows.sort(key=lambda item: item[0])
     return [row for _, row in rows]
 
 
-def _assign_rooms(rm: RotaModel, solver: _Values | cp_model.CpSolver) -> dict[tuple[int, int], str]:
+def _assign_rooms(prob: Problem, sessions: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """Give each session that needs a room one of its kind, filling rooms in id order.
 
     The model already keeps sessions within the kind's total capacity, so this never fails.
     """
-    prob = rm.problem
     rooms_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for room in sorted(prob.data.rooms, key=lambda r: r.id):
         rooms_of[room.kind].append((room.id, room.capacity))
     given: dict[tuple[int, int], str] = {}
     used: dict[tuple[str, int], int] = defaultdict(int)
-    for (i, t), var in sorted(rm.session.items()):
+    for i, t in sorted(sessions):
         kind = prob.interventions[i].room_kind
-        if kind is None or not solver.boolean_value(var):
+        if kind is None:
             continue
         for room_id, capacity in rooms_of[kind]:
             if used[room_id, t] < capacity:
