@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from types import UnionType
-from typing import IO, Annotated, Any, Literal, Union, get_args, get_origin
+from typing import IO, Any, Literal, Union, get_args, get_origin
 
 import openpyxl
 from openpyxl.comments import Comment
@@ -50,6 +50,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
 from tasched.errors import InputError, Problem, field_path
+from tasched.loader import model_class, unwrap_type
 from tasched.model import (
     NEED_CODES,
     Absence,
@@ -125,26 +126,6 @@ class Sheet:
         return next((c for c in self.columns if c.key == key), None)
 
 
-def _unwrap(tp: Any) -> Any:
-    """Strip Annotated and Optional from a type."""
-    while True:
-        origin = get_origin(tp)
-        if origin is Annotated:
-            tp = get_args(tp)[0]
-            continue
-        if origin in (Union, UnionType):
-            args = [a for a in get_args(tp) if a is not type(None)]
-            if len(args) == 1:
-                tp = args[0]
-                continue
-        return tp
-
-
-def _model_of(tp: Any) -> type[BaseModel] | None:
-    tp = _unwrap(tp)
-    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
-
-
 _EXTRA_NOTES = {
     "id": "An id: case-sensitive, unique in this sheet.",
     "teacher": "The class teacher (optional).",
@@ -156,7 +137,7 @@ _EXTRA_NOTES = {
 
 def _kind(name: str, tp: Any) -> tuple[str, tuple[str, ...]]:
     """A column's kind and its choices, from the field's type."""
-    tp = _unwrap(tp)
+    tp = unwrap_type(tp)
     if name == "need":
         return "choice", NEED_CODES
     if get_origin(tp) is list:
@@ -182,7 +163,7 @@ def _columns(model: type[BaseModel], prefix: tuple[str, ...] = (), skip: Sequenc
         key = info.alias or name
         if key in skip:
             continue
-        nested = _model_of(info.annotation)
+        nested = model_class(info.annotation)
         if nested is not None:
             columns.extend(_columns(nested, (*prefix, key)))
             continue

@@ -559,7 +559,7 @@ def _drop_empty(raw: Any, model: Any) -> Any:
         return [_drop_empty(item, inner) for item in raw]
     if not isinstance(raw, dict):
         return raw
-    cls = _model_class(model)
+    cls = model_class(model)
     if cls is None:
         return raw
     out = {}
@@ -587,7 +587,7 @@ def _times_as_text(raw: Any) -> Any:
     return raw
 
 
-def _unwrap(tp: Any) -> Any:
+def unwrap_type(tp: Any) -> Any:
     """Strip Annotated and Optional from a type."""
     while True:
         origin = get_origin(tp)
@@ -602,14 +602,14 @@ def _unwrap(tp: Any) -> Any:
         return tp
 
 
-def _model_class(tp: Any) -> type[BaseModel] | None:
-    tp = _unwrap(tp)
+def model_class(tp: Any) -> type[BaseModel] | None:
+    tp = unwrap_type(tp)
     return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
 
 
 def _item_type(tp: Any) -> Any:
-    tp = _unwrap(tp)
-    return _unwrap(get_args(tp)[0]) if get_origin(tp) is list and get_args(tp) else None
+    tp = unwrap_type(tp)
+    return unwrap_type(get_args(tp)[0]) if get_origin(tp) is list and get_args(tp) else None
 
 
 def _field(cls: type[BaseModel], key: Any) -> Any:
@@ -631,12 +631,12 @@ def _model_at(path: DocPath) -> type[BaseModel] | None:
         if isinstance(part, int):
             tp = _item_type(tp)
         else:
-            cls = _model_class(tp)
+            cls = model_class(tp)
             info = _field(cls, part) if cls else None
             tp = info.annotation if info else None
         if tp is None:
             return None
-    return _model_class(tp)
+    return model_class(tp)
 
 
 # --- pydantic's errors in plain English -----------------------------------------------------
@@ -811,7 +811,7 @@ def _unknown_field(path: DocPath) -> str:
     if near and near != key:
         return f"{message}; did you mean '{near}'?"
     for name, info in parent.model_fields.items():
-        child = _model_class(info.annotation) or _model_class(_item_type(info.annotation))
+        child = model_class(info.annotation) or model_class(_item_type(info.annotation))
         if child is not None and key in _aliases(child):
             return f"{message}; `{key}` goes under `{info.alias or name}:`"
     return f"{message}; the {what}s here are: {', '.join(names)}"
