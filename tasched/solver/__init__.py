@@ -115,6 +115,8 @@ def solve(
     if greedy is not None and not pinned and time_limit - (time.perf_counter() - started) < MIN_SEARCH_SECONDS:
         # No time to build and search a model: the greedy rota, which keeps every hard rule, is the answer.
         meta = _meta(school, input_digest, started, seed, workers, time_limit, None)
+        if workers == 1:
+            meta.update(seconds=0.0, clock="deterministic")
         meta.update(status="feasible", source="greedy warm start (no time left to search)")
         return finish_rota(problem, rows_of(problem, greedy), meta)
     rm = build_model(problem, last_rows, duty_history)
@@ -161,6 +163,10 @@ def solve(
         status = solver.solve(rm.cp, callback)
 
     meta = _meta(school, input_digest, started, seed, workers, time_limit, size)
+    if workers == 1:
+        # Reproducible mode: the search's deterministic time (work units of about a
+        # second), so the same input, seed and one worker write a byte-identical rota.
+        meta.update(seconds=round(solver.deterministic_time, 2), clock="deterministic")
     if interrupted:
         meta["interrupted"] = True
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
