@@ -24,7 +24,7 @@ from tasched.model import SchoolData
 from tasched.solution import Delivery, Rota, Row, compute_kpis, shortfall_amounts
 from tasched.solver import demands, goals, rules
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
-from tasched.solver.warm_start import GreedyRota, warm_start
+from tasched.solver.warm_start import TaskChoice, warm_start
 
 __all__ = ["ModelSize", "build_model", "solve"]
 
@@ -256,7 +256,7 @@ def changes(before: list[Row], after: list[Row]) -> dict[str, Any]:
     }
 
 
-def add_hint(rm: RotaModel, greedy: GreedyRota) -> set[int]:
+def add_hint(rm: RotaModel, greedy: TaskChoice) -> set[int]:
     """Hint every decision variable with the greedy rota (1 where it assigns, else 0).
 
     Returns the indices of the variables the greedy rota sets true. Written to the
@@ -400,7 +400,7 @@ def extract_rows(rm: RotaModel, solver: _Values | cp_model.CpSolver) -> list[Row
     def chosen(variables: dict[Any, cp_model.IntVar]) -> set[Any]:
         return {key for key, var in variables.items() if solver.boolean_value(var)}
 
-    picked = GreedyRota(
+    picked = TaskChoice(
         class_support=chosen(rm.class_support),
         ehcp=chosen(rm.ehcp),
         deliver=chosen(rm.deliver),
@@ -410,7 +410,7 @@ def extract_rows(rm: RotaModel, solver: _Values | cp_model.CpSolver) -> list[Row
     return rows_of(rm.problem, picked)
 
 
-def rows_of(prob: Problem, rota: GreedyRota) -> list[Row]:
+def rows_of(prob: Problem, rota: TaskChoice) -> list[Row]:
     """The rota's rows: one per adult, slot and task, sorted by adult then time."""
     rows: list[tuple[tuple[int, int, str], Row]] = []
 

@@ -28,7 +28,9 @@ class _Place:
 
 
 @dataclass
-class GreedyRota:
+class TaskChoice:
+    """A rota as the decision keys chosen (the greedy's, or read from a CP-SAT solution)."""
+
     class_support: set[tuple[int, int, int]] = field(default_factory=set)
     ehcp: set[tuple[int, int, int, str]] = field(default_factory=set)
     deliver: set[tuple[int, int, int]] = field(default_factory=set)
@@ -39,7 +41,7 @@ class GreedyRota:
 class _State:
     def __init__(self, prob: Problem) -> None:
         self.prob = prob
-        self.rota = GreedyRota()
+        self.rota = TaskChoice()
         self.place: dict[tuple[int, int], _Place] = {}  # (adult, slot)
         self.contract: dict[int, int] = defaultdict(int)  # adult -> minutes
         self.duties: dict[int, int] = defaultdict(int)
@@ -123,7 +125,7 @@ class _State:
         return run <= most
 
 
-def warm_start(prob: Problem, keep: list[dict[str, Any]] | None = None) -> GreedyRota:
+def warm_start(prob: Problem, keep: list[dict[str, Any]] | None = None) -> TaskChoice:
     """A rota that keeps every hard rule, built greedily demand by demand.
 
     With `keep` (last week's rows, for a re-solve) every row that is still legal is
