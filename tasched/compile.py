@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from tasched.model import EhcpMode, Paid, Priority, SchoolData
 from tasched.week import class_meetings, lesson_subjects, open_slots, shape_of
@@ -169,15 +170,16 @@ class Problem:
     class_slots: dict[str, set[int]]  # when each class meets
     medical_covers: list[MedicalCover] = field(default_factory=list)
 
-    @property
+    # Built once: rules, reasons and re-solves look ids up row by row.
+    @cached_property
     def adult_index(self) -> dict[str, int]:
         return {a.id: a.index for a in self.adults}
 
-    @property
+    @cached_property
     def pupil_index(self) -> dict[str, int]:
         return {p.id: p.index for p in self.pupils}
 
-    @property
+    @cached_property
     def slot_index(self) -> dict[tuple[str, str], int]:
         """(day id, slot id) -> week slot."""
         return {(s.day_id, s.slot_id): s.index for s in self.slots}

@@ -107,7 +107,7 @@ class Delivery:
         skills = pupil.medical.skills
         iv_ids = {prob.interventions[i].id for i in pupil.interventions}
         place = pupil.place.get(t)
-        pupil_class = {p.id: p.place.get(t) for p in prob.pupils}
+        index = prob.pupil_index
         for adult in prob.adults:
             if not adult.can(skills):
                 continue
@@ -120,7 +120,8 @@ class Delivery:
                 if place is not None:
                     if kind == "class" and target == place:
                         return True
-                    if kind == "pupil" and row.get("mode") == "in_class" and pupil_class.get(target) == place:
+                    in_class = row.get("mode") == "in_class" and target in index
+                    if kind == "pupil" and in_class and prob.pupils[index[target]].place.get(t) == place:
                         return True
                 elif kind == "duty":
                     return True

@@ -32,13 +32,14 @@ def test_the_greedy_warm_start_alone_is_a_valid_rota(school: SchoolData) -> None
     """The greedy rota keeps every hard rule: the verifier passes it, and CP-SAT
     accepts it as a complete solution of the model."""
     from tasched.compile import compile_problem
-    from tasched.solver import _Fixed, add_hint, build_model, complete_hint, extract_rows, finish_rota
+    from tasched.solver import add_hint, build_model, complete_hint, finish_rota, rows_of
     from tasched.solver.warm_start import warm_start
 
     problem = compile_problem(school)
     rm = build_model(problem)
-    true = add_hint(rm, warm_start(problem))
-    rota = finish_rota(problem, extract_rows(rm, _Fixed(true)), {"status": "feasible", "format_version": 1})
+    greedy = warm_start(problem)
+    add_hint(rm, greedy)
+    rota = finish_rota(problem, rows_of(problem, greedy), {"status": "feasible", "format_version": 1})
     report = verify(school, rota.to_dict())
     assert report.ok, format_report(report)
     assert complete_hint(rm) is not None, "the model rejects the greedy rota"

@@ -120,17 +120,15 @@ def solve(
         meta.update(status="feasible", source="greedy warm start (no time left to search)")
         return finish_rota(problem, rows_of(problem, greedy), meta)
     rm = build_model(problem, last_rows, duty_history)
-    start: set[int] | None = None
     if greedy is not None:
-        start = add_hint(rm, greedy)
+        add_hint(rm, greedy)
         # A complete hint is taken as CP-SAT's first solution at once; without it,
         # CP-SAT's own completion of the decisions can land far from the greedy rota.
-        # The greedy leaves pinned slots empty, so with pins it is no fallback.
         budget = max(1.0, (time_limit - (time.perf_counter() - started)) / 3)
         if complete_hint(rm, budget) is None and log:
             log("the warm start could not be completed in time; CP-SAT starts from its decisions only")
-        if pinned:
-            start = None
+    # The greedy leaves pinned slots empty, so with pins it is no fallback.
+    fallback = greedy if not pinned else None
     proto = rm.cp.proto
     size = ModelSize(len(proto.variables), len(proto.constraints), time.perf_counter() - started)
     if log:
@@ -170,13 +168,14 @@ def solve(
     if interrupted:
         meta["interrupted"] = True
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values: _Values | cp_model.CpSolver = solver
+        rows = extract_rows(rm, solver)
         objective: float | None = solver.objective_value / WEIGHT_SCALE
         # Every term of the objective is a non-negative amount, so 0 is a bound too.
         bound: float | None = max(0.0, solver.best_objective_bound / WEIGHT_SCALE)
-    elif start is not None and status != cp_model.INFEASIBLE:
+        meta["objective_terms"] = objective_terms(rm, solver)
+    elif fallback is not None and status != cp_model.INFEASIBLE:
         # CP-SAT ran out of time before its first rota: the greedy rota is one.
-        values = _Fixed(start)
+        rows = rows_of(problem, fallback)
         objective = bound = None
         meta["source"] = "greedy warm start (CP-SAT found no better rota in time)"
     else:
@@ -191,9 +190,6 @@ def solve(
         bound=None if bound is None else round(bound, 2),
         gap=None if objective is None or bound is None else round(_gap(objective, bound), 4),
     )
-    if values is solver:
-        meta["objective_terms"] = objective_terms(rm, solver)
-    rows = extract_rows(rm, values)
     if last_rows is not None:
         meta["changes"] = changes(last_rows, rows)
     return finish_rota(problem, rows, meta)
@@ -256,11 +252,10 @@ def changes(before: list[Row], after: list[Row]) -> dict[str, Any]:
     }
 
 
-def add_hint(rm: RotaModel, greedy: TaskChoice) -> set[int]:
+def add_hint(rm: RotaModel, greedy: TaskChoice) -> None:
     """Hint every decision variable with the greedy rota (1 where it assigns, else 0).
 
-    Returns the indices of the variables the greedy rota sets true. Written to the
-    proto directly: a school has tens of thousands of decision variables.
+    Written to the proto directly: a school has tens of thousands of decision variables.
     """
     held = {(i, t) for (_, i, t) in greedy.deliver}
     leads = {(a, i) for (a, i, _) in greedy.deliver}
@@ -276,18 +271,13 @@ def add_hint(rm: RotaModel, greedy: TaskChoice) -> set[int]:
     rm.cp.clear_hints()
     indices: list[int] = []
     values: list[int] = []
-    true: set[int] = set()
     for variables, chosen in families:
         for key, var in variables.items():
-            on = key in chosen
             indices.append(var.index)
-            values.append(int(on))
-            if on:
-                true.add(var.index)
+            values.append(int(key in chosen))
     hint = rm.cp.proto.solution_hint
     hint.vars.extend(indices)
     hint.values.extend(values)
-    return true
 
 
 def complete_hint(rm: RotaModel, seconds: float = 10) -> list[int] | None:
@@ -312,23 +302,6 @@ def complete_hint(rm: RotaModel, seconds: float = 10) -> list[int] | None:
     hint.vars.extend(range(len(values)))
     hint.values.extend(values)
     return values
-
-
-class _Values:
-    """What extract_rows needs of a solution: the value of a Boolean variable."""
-
-    def boolean_value(self, var: cp_model.IntVar) -> bool:  # pragma: no cover - protocol
-        raise NotImplementedError
-
-
-class _Fixed(_Values):
-    """A rota given as the set of decision variables that are true."""
-
-    def __init__(self, true: set[int]) -> None:
-        self._true = true
-
-    def boolean_value(self, var: cp_model.IntVar) -> bool:
-        return var.index in self._true
 
 
 def finish_rota(problem: Problem, rows: list[Row], meta: dict[str, Any]) -> Rota:
@@ -394,7 +367,7 @@ def _gap(objective: float, bound: float) -> float:
     return abs(objective - bound) / max(abs(objective), 1.0)
 
 
-def extract_rows(rm: RotaModel, solver: _Values | cp_model.CpSolver) -> list[Row]:
+def extract_rows(rm: RotaModel, solver: cp_model.CpSolver) -> list[Row]:
     """The rota's rows, read from a solution of the model."""
 
     def chosen(variables: dict[Any, cp_model.IntVar]) -> set[Any]:
