@@ -248,6 +248,8 @@ def parse_yaml(raw: bytes | str, name: str = "<string>") -> Document:
         doc.data = _build(loader, node, (), doc, set(), budget)
         return doc
     except yaml.MarkedYAMLError as error:
+        if _is_too_deep(error):  # libyaml's own limit (PyYAML 6.0.4 and later): said our way
+            raise _fail(name, _TOO_DEEP, error.problem_mark.line + 1 if error.problem_mark else None) from None
         raise InputError([_syntax_problem(_pure_error(text) or error, name)]) from None
     except RecursionError:  # a backstop: _check_nesting and _build refuse deep nesting first
         raise _fail(name, _TOO_DEEP) from None
@@ -302,8 +304,17 @@ def _check_nesting(text: str, name: str) -> None:
                     raise _fail(name, _TOO_DEEP, event.start_mark.line + 1 if event.start_mark else None)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as error:
+        if _is_too_deep(error):
+            raise _fail(name, _TOO_DEEP, error.problem_mark.line + 1 if error.problem_mark else None) from None
         return  # a syntax error before any deep nesting: reported as usual
+    except yaml.YAMLError:
+        return
+
+
+def _is_too_deep(error: yaml.MarkedYAMLError) -> bool:
+    """libyaml (from PyYAML 6.0.4) refuses deep nesting itself; its words vary by version."""
+    return "nesting depth" in f"{error.problem or ''} {error.context or ''}"
 
 
 def _reader_problem(error: yaml.reader.ReaderError, text: str, name: str) -> Problem:
