@@ -25,6 +25,7 @@ from rich.console import Console
 import tasched
 from tasched.diagnose import Finding
 from tasched.errors import InputError, Problem
+from tasched.solution import Rota
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -262,22 +263,34 @@ def solve(
     if html is not None:
         write_report_file(school, rota.to_dict(), html, quiet=quiet)
     if not quiet:
-        short = len(rota.shortfalls)
-        gap = "" if meta["gap"] is None else f", gap {meta['gap']:.1%}"
-        out().print(f"[green]✓[/] wrote {_escape(str(output))}: {meta['status']}{gap}, "
-                    f"{len(rota.assignments)} rows, {short} shortfall{'s' if short != 1 else ''}, "
-                    f"£{rota.kpis['cost']['weekly']:,.2f} a week")  # fmt: skip
-        if "changes" in meta:
-            c = meta["changes"]
-            out().print(f"  changes from {_escape(str(previous))}: {c['rows_kept']} rows kept, "
-                        f"{c['rows_removed']} removed, {c['rows_added']} added; staff: "
-                        f"{_escape(', '.join(c['staff_affected']) or 'none')}; pupils: "
-                        f"{_escape(', '.join(c['pupils_affected']) or 'none')}")  # fmt: skip
-        for row in rota.shortfalls:
-            out().print(f"  [yellow]short[/] {_escape(row['task'])}: {row['delivered']:g} of {row['required']:g} "
-                        f"{row['unit']}: {_escape(row['reason'])}")  # fmt: skip
+        _print_solved(rota, output, previous, verbose)
     if meta.get("interrupted"):
         raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _print_solved(rota: Rota, output: Path | None, previous: Path | None, verbose: bool) -> None:
+    """What was written, in the school's words; solver figures only with -v."""
+    from tasched.words import headline, plural, tier_result
+
+    meta = rota.meta
+    short = len(rota.shortfalls)
+    out().print(f"[green]✓[/] wrote {_escape(str(output))}: {headline(meta)}, {len(rota.assignments)} rows, "
+                f"{plural(short, 'shortfall')}, £{rota.kpis['cost']['weekly']:,.2f} a week")  # fmt: skip
+    if verbose:
+        out().print(f"  status {meta['status']}, gap {meta['gap']}, objective {meta.get('objective')}")
+        for tier in meta.get("tiers") or []:
+            out().print(f"  {_escape(tier_result(tier))} [dim](bound {tier.get('bound')}, {tier['seconds']} s)[/]")
+    if "changes" in meta:
+        c = meta["changes"]
+        out().print(f"  changes from {_escape(str(previous))}: {c['rows_kept']} rows kept, "
+                    f"{c['rows_removed']} removed, {c['rows_added']} added; staff: "
+                    f"{_escape(', '.join(c['staff_affected']) or 'none')}; pupils: "
+                    f"{_escape(', '.join(c['pupils_affected']) or 'none')}")  # fmt: skip
+    for row in rota.shortfalls:
+        severe = str(row["task"]).startswith(("pupil:", "medical:"))
+        colour = "red" if severe else "yellow"
+        out().print(f"  [{colour}]short[/] {_escape(row['task'])}: {row['delivered']:g} of {row['required']:g} "
+                    f"{row['unit']}: {_escape(row['reason'])}")  # fmt: skip
 
 
 # --- check ------------------------------------------------------------------------------

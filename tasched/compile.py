@@ -169,6 +169,9 @@ class Problem:
     subject_at: dict[tuple[str, int], str]  # (class, slot) -> subject
     class_slots: dict[str, set[int]]  # when each class meets
     medical_covers: list[MedicalCover] = field(default_factory=list)
+    # Pupils whose candidate adults were cut to `adults_per_pupil`: a proof on this
+    # model is then a proof within that limit, not about the school.
+    trimmed: list[str] = field(default_factory=list)
 
     # Built once: rules, reasons and re-solves look ids up row by row.
     @cached_property
@@ -223,8 +226,7 @@ def compile_problem(
     supports = _supports(data, meetings, resolve, adults)
     pupils = _pupils(data, meetings, subject_at, resolve, slots, adults)
     pupil_index = {p.id: p.index for p in pupils}
-    if limit_candidates:
-        _limit_candidates(data, pupils, adults, keep or [])
+    trimmed = _limit_candidates(data, pupils, adults, keep or []) if limit_candidates else []
     interventions = _interventions(data, pupils, pupil_index, subject_at, resolve, slots, adults)
     duties = _duties(data, resolve, adults)
     room_capacity: dict[str, int] = defaultdict(int)
@@ -250,6 +252,7 @@ def compile_problem(
         meetings,
     )
     problem.medical_covers = _medical_covers(problem)
+    problem.trimmed = trimmed
     return problem
 
 
@@ -391,14 +394,16 @@ def _pupils(
 
 def _limit_candidates(
     data: SchoolData, pupils: list[PupilInfo], adults: list[Adult], keep: list[dict[str, object]]
-) -> None:
+) -> list[str]:
     """Keep at most `adults_per_pupil` candidate adults per pupil (model size grows as
     adults × pupils × slots). Chosen, scarcest pupil first: adults who prefer the
-    pupil or their class, then the least-chosen so far, then those free most often."""
+    pupil or their class, then the least-chosen so far, then those free most often.
+    Returns the ids of the pupils who lost candidates."""
     limit = data.rules.solver.adults_per_pupil
+    trimmed: list[str] = []
     if limit is None:
         if len(adults) <= AUTO_LIMIT_STAFF:
-            return
+            return trimmed
         limit = AUTO_ADULTS_PER_PUPIL
     must: dict[str, set[int]] = defaultdict(set)
     index = {a.id: a.index for a in adults}
@@ -431,7 +436,10 @@ def _limit_candidates(
             chosen |= must[pupil.id] & eligible
         for a in chosen:
             chosen_count[a] += 1
+        if chosen != eligible:
+            trimmed.append(pupil.id)
         plan.candidates = {t: [a for a in c if a in chosen] for t, c in plan.candidates.items()}
+    return trimmed
 
 
 def _interventions(

@@ -75,6 +75,20 @@ class Priority(StrEnum):
     low = "low"
 
 
+class Demand(StrEnum):
+    """The demand tiers, met in order (rules.priorities): each is as full as the rules allow
+    before the next is considered."""
+
+    ehcp_hours = "ehcp_hours"
+    medical_cover = "medical_cover"
+    duties = "duties"
+    interventions = "interventions"
+    class_support = "class_support"
+
+
+DEFAULT_PRIORITIES = tuple(Demand)
+
+
 class EhcpMode(StrEnum):
     in_class = "in_class"
     withdrawn = "withdrawn"
@@ -345,8 +359,24 @@ class Rules(Strict):
     break_minutes: int = Field(20, ge=0, description="Length of the unassigned slot that is the break.")
     max_withdrawal: float = Field(0.2, ge=0, le=1, description="Fraction of lesson time a pupil may be out of class.")
     liaison_minutes: int = Field(0, ge=0, description="Per adult per week, kept free within contracted time.")
+    priorities: list[Demand] = Field(
+        default_factory=lambda: list(DEFAULT_PRIORITIES),
+        description=(
+            "The order in which demands are met, most important first. Each is met as fully as the rules allow "
+            "before the next is considered; soft goals come after them all. Demands left out follow in the "
+            "default order: ehcp_hours, medical_cover, duties, interventions, class_support."
+        ),
+    )
     weights: Weights = Field(default_factory=Weights)
     solver: SolverSettings = Field(default_factory=SolverSettings)
+
+    @field_validator("priorities")
+    @classmethod
+    def _each_demand_once(cls, value: list[Demand]) -> list[Demand]:
+        seen = [d for i, d in enumerate(value) if d in value[:i]]
+        if seen:
+            raise ValueError(f"{seen[0].value} is listed twice; name each demand once, most important first")
+        return [*value, *(d for d in DEFAULT_PRIORITIES if d not in value)]
 
 
 class Pin(Strict):

@@ -29,6 +29,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from tasched.words import amount, tier_label, tier_result
+
 __all__ = ["BatchProgress", "SolveProgress", "gap_of", "school_line", "solve_line"]
 
 
@@ -40,71 +42,71 @@ def gap_of(objective: float, bound: float) -> float:
 
 
 def solve_line(update: Mapping[str, Any], markup: bool = False) -> str:
-    """One solution-callback update as a line: elapsed, objective, bound, gap, EHC hours met."""
-    objective = float(update["objective"])
-    bound = float(update["bound"])
-    gap = gap_of(objective, bound)
-    if markup:
-        style = "green" if gap <= 0.01 else "yellow"
-        text = (
-            f"  {update['elapsed']:6.1f} s  objective [bold]{objective:,.0f}[/]  "
-            f"bound {bound:,.0f}  gap [{style}]{gap:.1%}[/]"
-        )
-    else:
+    """One progress update as a line.
+
+    A tier's result (`event: tier`) is a sentence in the school's words; an improving
+    rota within a tier shows the tier, what is still short and the least it can be.
+    The single weighted solve's updates (objective and bound) show those figures.
+    """
+    if update.get("event") == "tier":
+        return "  " + tier_result(update)
+    if "objective" in update:
+        objective, bound = float(update["objective"]), float(update["bound"])
+        gap = gap_of(objective, bound)
         text = f"  {update['elapsed']:6.1f} s  objective {objective:,.0f}  bound {bound:,.0f}  gap {gap:.1%}"
-    met = _ehc_met(update)
-    if met is not None:
-        required, delivered = met
-        if markup:
-            style = "green" if delivered >= required - 1e-6 else "yellow"
-            text += f"  EHC hours met [{style}]{delivered:g} of {required:g}[/]"
-        else:
-            text += f"  EHC hours met {delivered:g} of {required:g}"
+        return text
+    label = tier_label(update)
+    unit = str(update.get("unit", "minutes"))
+    short, bound = float(update["short"]), float(update.get("bound") or 0)
+    elapsed = f"  {float(update.get('elapsed', 0)):6.1f} s  " if "elapsed" in update else "  "
+    best = amount(short, unit)
+    if markup:
+        best = f"[bold]{best}[/]"
+    text = f"{elapsed}solving {label}: {best} short"
+    if bound > 0 and bound < short:
+        text += f", at least {amount(bound, unit)} in any rota"
     return text
 
 
-def _ehc_met(update: Mapping[str, Any]) -> tuple[float, float] | None:
-    required = update.get("ehc_hours_required")
-    if required is None:
-        return None
-    if update.get("ehc_hours_delivered") is not None:
-        delivered = float(update["ehc_hours_delivered"])
-    elif update.get("ehc_hours_short") is not None:
-        delivered = float(required) - float(update["ehc_hours_short"])
-    else:
-        return None
-    return round(float(required), 2), round(delivered, 2)
-
-
 class SolveProgress:
-    """A single solve's progress: notes, and each improving rota from the solution callback.
+    """A single solve's progress: notes, each tier's result, and improving rotas.
 
-    On a terminal the latest rota's line is redrawn in place (the last one stays
-    on screen); otherwise each improving rota gets its own plain line.
+    On a terminal the latest rota's line is redrawn in place and each tier's result
+    stays on screen; otherwise each tier's result is a line, and improving rotas a
+    line at most every `every` seconds, so logs stay short.
     """
 
-    def __init__(self, console: Console, *, quiet: bool = False, live: bool | None = None) -> None:
+    def __init__(self, console: Console, *, quiet: bool = False, live: bool | None = None, every: float = 5.0) -> None:
         self.console = console
         self.quiet = quiet
         self.live = console.is_terminal if live is None else live
+        self.every = every
+        self.started = time.perf_counter()
+        self._last_line = -every
         self._drawn = False
 
     def note(self, text: str) -> None:
         """A message from the solve (e.g. the model's size), on its own line."""
         if self.quiet:
             return
+        self._clear()
         self.console.print(escape(text))
-        self._drawn = False
 
     def update(self, update: Mapping[str, Any]) -> None:
-        """An improving rota: redraw the status line (terminal) or print a new one."""
+        """A tier's result (a line that stays) or an improving rota (redrawn, or throttled)."""
         if self.quiet:
             return
-        if not self.live:
-            self.console.print(solve_line(update), markup=False, highlight=False)
+        update = {"elapsed": time.perf_counter() - self.started, **update}
+        if update.get("event") == "tier":
+            self._clear()
+            self.console.print(solve_line(update), markup=False, highlight=False, soft_wrap=True)
             return
-        if self._drawn:
-            self.console.control(Control((ControlType.CURSOR_UP, 1), (ControlType.ERASE_IN_LINE, 2)))
+        if not self.live:
+            if update["elapsed"] - self._last_line >= self.every:
+                self._last_line = update["elapsed"]
+                self.console.print(solve_line(update), markup=False, highlight=False, soft_wrap=True)
+            return
+        self._clear()
         self.console.print(
             solve_line(update, markup=True),
             soft_wrap=False,
@@ -113,6 +115,11 @@ class SolveProgress:
             crop=True,
         )
         self._drawn = True
+
+    def _clear(self) -> None:
+        if self._drawn and self.live:
+            self.console.control(Control((ControlType.CURSOR_UP, 1), (ControlType.ERASE_IN_LINE, 2)))
+        self._drawn = False
 
 
 def school_line(result: Mapping[str, Any], markup: bool = False) -> str:

@@ -339,7 +339,7 @@ class _KeptModel:
     def rows(self, solver: cp_model.CpSolver) -> list[dict[str, Any]]:
         from tasched.solver import extract_rows
 
-        return extract_rows(self.rm, solver)
+        return extract_rows(self.rm, list(solver.response_proto.solution))
 
 
 def _hour_options(data: SchoolData, step: float | None) -> dict[str, list[float]]:

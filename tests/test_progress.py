@@ -23,12 +23,35 @@ def console(terminal: bool) -> tuple[Console, io.StringIO]:
     return Console(file=buffer, force_terminal=terminal, width=120, highlight=False), buffer
 
 
-def test_solve_line() -> None:
+TIER_DONE = {"event": "tier", "tier": "ehcp_hours", "status": "optimal", "short": 175, "unit": "minutes", "bound": 175}
+SOLVING = {
+    "event": "solution",
+    "tier": "class_support",
+    "priority": "high",
+    "unit": "adult-minutes",
+    "short": 105.0,
+    "bound": 60.0,
+}
+
+
+def test_solve_line_speaks_in_the_schools_words() -> None:
+    assert solve_line(TIER_DONE) == "  EHC hours: 2 h 55 min short; no rota under these rules does better (proven)"
+    assert solve_line({**TIER_DONE, "short": 0}) == "  EHC hours: all met"
+    unproven = {**TIER_DONE, "status": "feasible", "bound": 100}
+    assert solve_line(unproven).endswith("2 h 55 min short; could improve with more time")
+    line = solve_line({**SOLVING, "elapsed": 1.25})
+    assert line == (
+        "     1.2 s  solving class support (high priority): 1 h 45 min of adult time short, "
+        "at least 1 h of adult time in any rota"
+    )
+    assert "[bold]" in solve_line(SOLVING, markup=True)
+    for text in (solve_line(TIER_DONE), solve_line(SOLVING)):
+        assert "objective" not in text and "gap" not in text
+
+
+def test_the_single_weighted_solve_still_shows_its_figures() -> None:
     update = {"elapsed": 1.25, "objective": 1234.0, "bound": 1000.0}
     assert solve_line(update) == "     1.2 s  objective 1,234  bound 1,000  gap 19.0%"
-    with_ehc = {**update, "ehc_hours_required": 110.0, "ehc_hours_short": 2.5}
-    assert solve_line(with_ehc).endswith("gap 19.0%  EHC hours met 107.5 of 110")
-    assert "[bold]1,234[/]" in solve_line(update, markup=True)
 
 
 def test_gap_matches_the_rota_meta() -> None:
@@ -37,30 +60,33 @@ def test_gap_matches_the_rota_meta() -> None:
     assert gap_of(0.5, 0.0) == 0.5  # divided by at least 1
 
 
-def test_solve_progress_plain_lines_when_not_a_terminal() -> None:
+def test_off_a_terminal_each_tier_is_a_line_and_rotas_are_throttled() -> None:
     con, buffer = console(terminal=False)
-    display = SolveProgress(con)
+    display = SolveProgress(con, every=3600)
     display.note("model: 155 variables")
-    display.update({"elapsed": 0.1, "objective": 200.0, "bound": 100.0})
-    display.update({"elapsed": 0.2, "objective": 150.0, "bound": 100.0})
-    assert buffer.getvalue().splitlines() == [
-        "model: 155 variables",
-        "     0.1 s  objective 200  bound 100  gap 50.0%",
-        "     0.2 s  objective 150  bound 100  gap 33.3%",
-    ]
+    for _ in range(50):
+        display.update(SOLVING)
+    display.update(TIER_DONE)
+    lines = buffer.getvalue().splitlines()
+    assert lines[0] == "model: 155 variables"
+    assert len(lines) == 3  # the note, one throttled rota line, the tier's result
+    assert "solving class support" in lines[1]
+    assert lines[2] == "  EHC hours: 2 h 55 min short; no rota under these rules does better (proven)"
 
 
 def test_solve_progress_redraws_in_place_on_a_terminal() -> None:
     con, buffer = console(terminal=True)
     display = SolveProgress(con)
-    display.update({"elapsed": 0.1, "objective": 200.0, "bound": 100.0})
+    display.update(SOLVING)
     first = buffer.getvalue()
-    assert UP_AND_CLEAR not in first and "objective" in first
-    display.update({"elapsed": 0.2, "objective": 150.0, "bound": 100.0})
+    assert UP_AND_CLEAR not in first and "solving" in first
+    display.update(SOLVING)
     assert buffer.getvalue()[len(first) :].startswith(UP_AND_CLEAR)
-    display.note("a note")  # after a note the next status starts a new line
     before = len(buffer.getvalue())
-    display.update({"elapsed": 0.3, "objective": 120.0, "bound": 100.0})
+    display.update(TIER_DONE)  # the tier's result replaces the rota line and stays
+    assert buffer.getvalue()[before:].startswith(UP_AND_CLEAR)
+    before = len(buffer.getvalue())
+    display.update(SOLVING)
     assert UP_AND_CLEAR not in buffer.getvalue()[before:]
 
 
@@ -69,7 +95,8 @@ def test_solve_progress_quiet_prints_nothing() -> None:
         con, buffer = console(terminal)
         display = SolveProgress(con, quiet=True)
         display.note("model")
-        display.update({"elapsed": 0.1, "objective": 2.0, "bound": 1.0})
+        display.update(SOLVING)
+        display.update(TIER_DONE)
         assert buffer.getvalue() == ""
 
 
@@ -136,8 +163,8 @@ def test_solve_command_progress_lines_and_quiet(write: Callable[..., Path], tmp_
     args = ["solve", str(school), "-o", str(rota), "--time-limit", "2", "--workers", "1"]
     result = runner.invoke(cli.app, args)
     assert result.exit_code == 0, result.output
-    lines = [line for line in result.stderr.splitlines() if "objective" in line]
-    assert lines and all(" s  objective " in line and "  gap " in line for line in lines)
+    assert "EHC hours: all met" in result.stderr
+    assert "objective" not in result.stderr and "gap" not in result.stderr
     assert "\x1b[" not in result.stderr
     quiet = runner.invoke(cli.app, [*args, "--quiet"])
     assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == ""

@@ -20,10 +20,27 @@ from ortools.sat.python import cp_model
 
 from tasched import __version__
 from tasched.compile import Problem, compile_problem
-from tasched.model import SchoolData
+from tasched.model import Demand, SchoolData
 from tasched.solution import Delivery, Rota, Row, compute_kpis, shortfall_amounts
 from tasched.solver import demands, goals, rules
+
+try:  # TEMP until bounds.py lands
+    from tasched.solver.bounds import ehc_shortfall_bound
+except ImportError:
+    ehc_shortfall_bound = None  # type: ignore[assignment]
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
+from tasched.solver.tiers import (
+    OPTIMAL,
+    WITHIN_LIMITS,
+    Clock,
+    Search,
+    Tier,
+    TierResult,
+    build_tiers,
+    gap_of,
+    overall_status,
+    solve_tiers,
+)
 from tasched.solver.warm_start import TaskChoice, warm_start
 
 __all__ = ["ModelSize", "build_model", "solve"]
@@ -58,7 +75,7 @@ SOFT_GOALS = (
 )
 
 
-PRESOLVE_MAX_VARIABLES = 5000
+PRESOLVE_MAX_VARIABLES = 20000
 
 
 @dataclass(frozen=True)
@@ -77,6 +94,7 @@ def build_model(
     rm = RotaModel(problem, previous, duty_history)
     for add in (*HARD_RULES, *DEMANDS, *SOFT_GOALS):
         add(rm)
+    rm.total_families()
     rm.cp.minimize(sum(p.weight * p.expr for p in rm.penalties))
     return rm
 
@@ -89,17 +107,20 @@ def solve(
     workers: int | None = None,
     verbose: bool = False,
     input_digest: str = "",
-    on_solution: Callable[[dict[str, float]], None] | None = None,
+    on_solution: Callable[[dict[str, Any]], None] | None = None,
     log: Callable[[str], None] | None = None,
     hint: bool = True,
     previous: dict[str, Any] | None = None,
     duty_history: dict[str, int] | None = None,
     started: float | None = None,
+    tiered: bool = True,
 ) -> Rota:
     """Solve a validated school's week; the settings default to `rules.solver`.
 
-    The time limit covers the whole job from `started` (a time.perf_counter()
-    reading; default now): building, searching, and writing up the rota.
+    Demands are met tier by tier (`rules.priorities`), each proven where the time
+    allows; `tiered=False` is the single weighted solve, kept for comparison. The
+    time limit covers the whole job from `started` (a time.perf_counter() reading;
+    default now): building, searching, and writing up the rota.
     """
     settings = school.rules.solver
     time_limit = settings.time_limit if time_limit is None else time_limit
@@ -120,79 +141,134 @@ def solve(
         meta.update(status="feasible", source="greedy warm start (no time left to search)")
         return finish_rota(problem, rows_of(problem, greedy), meta)
     rm = build_model(problem, last_rows, duty_history)
-    if greedy is not None:
-        add_hint(rm, greedy)
-        # A complete hint is taken as CP-SAT's first solution at once; without it,
-        # CP-SAT's own completion of the decisions can land far from the greedy rota.
-        budget = max(1.0, (time_limit - (time.perf_counter() - started)) / 3)
-        if complete_hint(rm, budget) is None and log:
-            log("the warm start could not be completed in time; CP-SAT starts from its decisions only")
-    # The greedy leaves pinned slots empty, so with pins it is no fallback.
-    fallback = greedy if not pinned else None
-    proto = rm.cp.proto
-    size = ModelSize(len(proto.variables), len(proto.constraints), time.perf_counter() - started)
+    tiers = build_tiers(rm) if tiered else [_weighted_tier(rm)]
+    start = _start(rm, greedy, time_limit, started, log)
+    size = ModelSize(len(rm.cp.proto.variables), len(rm.cp.proto.constraints), time.perf_counter() - started)
     if log:
         log(f"model: {size.variables} variables, {size.constraints} constraints, built in {size.build_seconds:.2f} s")
-
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.random_seed = seed
-    params.num_workers = workers
-    params.catch_sigint_signal = False  # our handler stops the search and keeps the best rota
-    if workers == 1:
-        # One worker is reproducible only under a deterministic limit (work units of
-        # about a second each), not a wall clock; the wall limit is only a safety net.
-        params.max_deterministic_time = time_limit
-        params.max_time_in_seconds = 3 * time_limit + 5
-    else:
-        # The time limit covers the whole job. Measured on a 74,000-variable school:
-        # CP-SAT takes ~1.7 s beyond its limit to load the model, and writing up the
-        # rota (reasons, KPIs, the file) ~1.2 s more; both grow with the model.
-        reserve = 0.3 + size.variables / 30_000
-        params.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - started) - reserve)
-    # Measured (benchmarks/README.md): with the greedy hint, presolve costs more time
-    # on school-sized models than it saves; small models still get it, for proofs.
-    params.cp_model_presolve = size.variables <= PRESOLVE_MAX_VARIABLES
-    params.log_search_progress = verbose
-    if verbose and log:
-        solver.log_callback = log
-    callback = _Progress(on_solution, started, rm) if on_solution else None
-    with _stop_on_signal(solver) as interrupted:
-        status = solver.solve(rm.cp, callback)
-
+    # The time limit covers the whole job. Measured on a 74,000-variable school:
+    # CP-SAT takes ~1.7 s beyond its limit to load the model, and writing up the
+    # rota (reasons, KPIs, the file) ~1.2 s more; both grow with the model.
+    clock = Clock(time_limit, started, workers == 1, reserve=0.3 + size.variables / 30_000)
+    search = Search(
+        clock,
+        seed,
+        workers,
+        presolve=size.variables <= PRESOLVE_MAX_VARIABLES,
+        verbose=verbose,
+        log=log,
+        on_progress=on_solution,
+        known_bound=_own_bound(problem, clock) if tiered else None,
+        trimmed=bool(problem.trimmed),
+    )
+    with _stop_on_signal(search):
+        solution = solve_tiers(rm, tiers, start, search)
     meta = _meta(school, input_digest, started, seed, workers, time_limit, size)
     if workers == 1:
         # Reproducible mode: the search's deterministic time (work units of about a
         # second), so the same input, seed and one worker write a byte-identical rota.
-        meta.update(seconds=round(solver.deterministic_time, 2), clock="deterministic")
-    if interrupted:
+        meta.update(seconds=round(clock.spent, 2), clock="deterministic")
+    if search.stopped:
         meta["interrupted"] = True
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        rows = extract_rows(rm, solver)
-        objective: float | None = solver.objective_value / WEIGHT_SCALE
-        # Every term of the objective is a non-negative amount, so 0 is a bound too.
-        bound: float | None = max(0.0, solver.best_objective_bound / WEIGHT_SCALE)
-        meta["objective_terms"] = objective_terms(rm, solver)
-    elif fallback is not None and status != cp_model.INFEASIBLE:
-        # CP-SAT ran out of time before its first rota: the greedy rota is one.
-        rows = rows_of(problem, fallback)
-        objective = bound = None
-        meta["source"] = "greedy warm start (CP-SAT found no better rota in time)"
-    else:
-        if status == cp_model.INFEASIBLE and rm.pin_literals:
+    fallback = greedy if not pinned else None  # the greedy leaves pinned slots empty: no fallback then
+    if solution is None:
+        if fallback is None or search.conflict:
             # Demands are soft, so only pins can make a week impossible: name a conflicting set.
-            core = solver.sufficient_assumptions_for_infeasibility()
-            meta["conflict"] = [rm.pin_literals[i] for i in core if i in rm.pin_literals]
-        return Rota(meta=meta, assignments=[])
-    meta.update(
-        status="optimal" if status == cp_model.OPTIMAL else "feasible",
-        objective=None if objective is None else round(objective, 2),
-        bound=None if bound is None else round(bound, 2),
-        gap=None if objective is None or bound is None else round(_gap(objective, bound), 4),
-    )
+            if search.conflict:
+                meta["conflict"] = [rm.pin_literals[i] for i in search.conflict if i in rm.pin_literals]
+            return Rota(meta=meta, assignments=[])
+        meta.update(status="feasible", source="greedy warm start (CP-SAT found no better rota in time)")
+        return finish_rota(problem, rows_of(problem, fallback), meta)
+    rows = extract_rows(rm, solution)
+    _describe_search(meta, rm, search, solution, tiered)
     if last_rows is not None:
         meta["changes"] = changes(last_rows, rows)
-    return finish_rota(problem, rows, meta)
+    rota = finish_rota(problem, rows, meta)
+    say_what_is_proven(rota.shortfalls, search.results)
+    return rota
+
+
+TIER_OF_TASK = {
+    "pupil": Demand.ehcp_hours,
+    "medical": Demand.medical_cover,
+    "duty": Demand.duties,
+    "intervention": Demand.interventions,
+    "class": Demand.class_support,
+}
+PROVEN_WORDS = {
+    Demand.ehcp_hours: "EHC hours",
+    Demand.medical_cover: "medical cover",
+    Demand.duties: "duty cover",
+    Demand.interventions: "intervention time",
+    Demand.class_support: "class support",
+}
+
+
+def say_what_is_proven(shortfalls: list[dict[str, Any]], results: list[TierResult]) -> None:
+    """A shortfall in a proven tier says so: no rota under these rules does better."""
+    for row in shortfalls:
+        demand = TIER_OF_TASK.get(str(row["task"]).partition(":")[0])
+        own = [r for r in results if r.tier == (demand.value if demand else None)]
+        if not own:
+            continue
+        if all(r.status == OPTIMAL for r in own):
+            row["reason"] += f"; no rota under these rules delivers more {PROVEN_WORDS[demand]} in total (proven)"  # type: ignore[index]
+        elif all(r.status in (OPTIMAL, WITHIN_LIMITS) for r in own):
+            row["reason"] += "; the best possible among the adults considered for each pupil (adults_per_pupil)"
+
+
+def _start(
+    rm: RotaModel, greedy: TaskChoice | None, time_limit: float, started: float, log: Callable[[str], None] | None
+) -> list[int] | None:
+    """The greedy rota as a complete solution of the model, to start every tier from."""
+    if greedy is None:
+        return None
+    add_hint(rm, greedy)
+    # A complete hint is taken as CP-SAT's first solution at once; without it,
+    # CP-SAT's own completion of the decisions can land far from the greedy rota.
+    budget = max(1.0, (time_limit - (time.perf_counter() - started)) / 3)
+    values = complete_hint(rm, budget)
+    if values is None and log:
+        log("the warm start could not be completed in time; CP-SAT starts from its decisions only")
+    return values
+
+
+def _own_bound(problem: Problem, clock: Clock) -> Callable[[Tier, int], int | None]:
+    """Our own bound on the EHC tier, computed once and only when CP-SAT's is not enough."""
+    cache: dict[str, int | None] = {}
+
+    def bound(tier: Tier, found: int) -> int | None:
+        if tier.demand is not Demand.ehcp_hours or tier.priority is not None:
+            return None
+        if ehc_shortfall_bound is None:
+            return None
+        if "ehc" not in cache:
+            cache["ehc"] = ehc_shortfall_bound(problem, time_limit=max(1.0, min(30.0, clock.left() / 3)))
+        return cache["ehc"]
+
+    return bound
+
+
+def _weighted_tier(rm: RotaModel) -> Tier:
+    """The single weighted solve (every demand and goal in one sum), for comparison."""
+    value = rm.cp.new_int_var(0, 2**50, "weighted_objective")
+    rm.cp.add(value == sum(p.weight * p.expr for p in rm.penalties))
+    return Tier("weighted", None, None, "weighted penalty", value, 2**50)
+
+
+def _describe_search(meta: dict[str, Any], rm: RotaModel, search: Search, solution: list[int], tiered: bool) -> None:
+    """meta: each tier's result, the overall status, the first unproven tier's gap, the terms."""
+    results = search.results
+    terms = objective_terms(rm, solution)
+    objective = round(sum(terms.values()), 2)
+    meta.update(status=overall_status(results), gap=gap_of(results), objective=objective)
+    if tiered:
+        meta["tiers"] = [r.to_dict() for r in results]
+    else:
+        weighted = results[0] if results else None
+        bound = weighted.bound if weighted and weighted.bound is not None else None
+        meta["bound"] = None if bound is None else round(bound / WEIGHT_SCALE, 2)
+    meta["objective_terms"] = terms
 
 
 MIN_SEARCH_SECONDS = 1.0  # less time than this left after the greedy rota: return it
@@ -227,11 +303,9 @@ def _meta(
     return meta
 
 
-def objective_terms(rm: RotaModel, solver: cp_model.CpSolver) -> dict[str, float]:
-    """The objective split by the family that registered each penalty (weighted)."""
-    totals: dict[str, float] = defaultdict(float)
-    for penalty in rm.penalties:
-        totals[penalty.family] += penalty.weight * solver.value(penalty.expr) / WEIGHT_SCALE
+def objective_terms(rm: RotaModel, solution: list[int]) -> dict[str, float]:
+    """The weighted objective split by the family that registered each penalty."""
+    totals = {family: solution[var.index] / WEIGHT_SCALE for family, var in rm.family_totals.items()}
     return {family: round(value, 2) for family, value in sorted(totals.items()) if value}
 
 
@@ -314,16 +388,15 @@ def finish_rota(problem: Problem, rows: list[Row], meta: dict[str, Any]) -> Rota
 
 
 @contextlib.contextmanager
-def _stop_on_signal(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
+def _stop_on_signal(search: Search) -> Iterator[None]:
     """Ctrl-C or SIGTERM stops the search; the best rota found so far is kept.
 
     While CP-SAT runs, the main thread is inside C++ and Python signal handlers
     wait for it to return. The signal's wake-up byte reaches a socket at once, so a
     watcher thread hears it and asks CP-SAT to stop.
     """
-    interrupted: list[bool] = []
     if threading.current_thread() is not threading.main_thread():
-        yield interrupted
+        yield
         return
     reader, writer = socket.socketpair()
     writer.setblocking(False)
@@ -337,8 +410,7 @@ def _stop_on_signal(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
                 return
             if finished.is_set():
                 return
-            interrupted.append(True)
-            solver.stop_search()
+            search.stop()
 
     def record(signum: int, frame: object) -> None:
         pass  # the watcher thread has already acted on the wake-up byte
@@ -348,7 +420,7 @@ def _stop_on_signal(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
     watcher = threading.Thread(target=watch, name="tasched-signal-watch", daemon=True)
     watcher.start()
     try:
-        yield interrupted
+        yield
     finally:
         signal.set_wakeup_fd(old_fd)
         for sig, handler in previous.items():
@@ -361,17 +433,11 @@ def _stop_on_signal(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
         writer.close()
 
 
-def _gap(objective: float, bound: float) -> float:
-    if abs(objective - bound) < 1e-6:
-        return 0.0
-    return abs(objective - bound) / max(abs(objective), 1.0)
-
-
-def extract_rows(rm: RotaModel, solver: cp_model.CpSolver) -> list[Row]:
-    """The rota's rows, read from a solution of the model."""
+def extract_rows(rm: RotaModel, solution: list[int]) -> list[Row]:
+    """The rota's rows, read from a solution of the model (a value per variable)."""
 
     def chosen(variables: dict[Any, cp_model.IntVar]) -> set[Any]:
-        return {key for key, var in variables.items() if solver.boolean_value(var)}
+        return {key for key, var in variables.items() if solution[var.index]}
 
     picked = TaskChoice(
         class_support=chosen(rm.class_support),
@@ -439,33 +505,3 @@ def _assign_rooms(prob: Problem, sessions: set[tuple[int, int]]) -> dict[tuple[i
                 given[i, t] = room_id
                 break
     return given
-
-
-class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports each improving rota: elapsed seconds, objective, bound, gap and the
-    EHC hours still short (from the ehcp_hours penalties)."""
-
-    def __init__(self, report: Callable[[dict[str, float]], None], started: float, rm: RotaModel) -> None:
-        super().__init__()
-        self._report = report
-        self._started = started
-        self._ehc = list(rm.ehc_delivered.values())  # (delivered expression, required minutes)
-        self._ehc_required = sum(required for _, required in self._ehc)
-
-    def on_solution_callback(self) -> None:
-        objective = self.objective_value / WEIGHT_SCALE
-        bound = self.best_objective_bound / WEIGHT_SCALE
-        met = sum(min(self.value(delivered), required) for delivered, required in self._ehc) / 60
-        short = self._ehc_required / 60 - met
-        self._report(
-            {
-                "elapsed": time.perf_counter() - self._started,
-                "objective": objective,
-                "bound": bound,
-                "gap": _gap(objective, bound),
-                "ehc_hours_short": short,
-                "ehc_hours_met": met,
-                "ehc_hours_required": self._ehc_required / 60,
-                "ehc_hours_delivered": met,
-            }
-        )

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from tasched.model import Priority
+from tasched.model import Demand, Priority
 from tasched.solver.model import IN_CLASS, WITHDRAWN, Literal, RotaModel
 
 # Objective weight per minute short. A demand always outranks every soft goal.
@@ -51,7 +51,7 @@ def add_ehcp_hours(rm: RotaModel) -> None:
         cp.add(delivered <= plan.over_support_cap)
         short = cp.new_int_var(0, plan.required_minutes, f"ehcp_short[{pupil.index}]")
         cp.add(short >= plan.required_minutes - delivered)
-        rm.add_penalty("ehcp_hours", f"pupil:{pupil.id}", short, EHC_WEIGHT)
+        rm.add_penalty("ehcp_hours", f"pupil:{pupil.id}", short, EHC_WEIGHT, Demand.ehcp_hours)
         # Within the cap, extra support is still velcro: a soft goal keeps it to need.
         extra = cp.new_int_var(0, plan.over_support_cap, f"ehcp_extra[{pupil.index}]")
         cp.add(extra >= delivered - plan.required_minutes)
@@ -108,7 +108,7 @@ def add_medical_cover(rm: RotaModel) -> None:
             covered = cp.new_bool_var(f"medical[{pupil.index},{t}]")
             cp.add_bool_or(skilled).only_enforce_if(covered)
             missed.append(minutes * (1 - covered))
-        rm.add_penalty("medical_cover", f"medical:{pupil.id}", sum(missed), MEDICAL_WEIGHT)
+        rm.add_penalty("medical_cover", f"medical:{pupil.id}", sum(missed), MEDICAL_WEIGHT, Demand.medical_cover)
 
 
 def add_duties(rm: RotaModel) -> None:
@@ -132,7 +132,9 @@ def add_duties(rm: RotaModel) -> None:
                 # staff × holders ≥ everyone: someone on duty implies a holder on duty.
                 cp.add(duty.staff * sum(holders) >= sum(everyone))
             short.append(prob.slots[t].minutes * (duty.staff - sum(everyone)))
-        rm.add_penalty("duty_cover", f"duty:{duty.id}", sum(short), DUTY_WEIGHT[duty.priority])
+        rm.add_penalty(
+            "duty_cover", f"duty:{duty.id}", sum(short), DUTY_WEIGHT[duty.priority], Demand.duties, duty.priority
+        )
 
 
 def add_intervention_sessions(rm: RotaModel) -> None:
@@ -175,6 +177,8 @@ def add_intervention_sessions(rm: RotaModel) -> None:
             f"intervention:{iv.id}",
             iv.minutes * short,
             INTERVENTION_WEIGHT[iv.priority],
+            Demand.interventions,
+            iv.priority,
         )
 
 
@@ -191,4 +195,11 @@ def add_class_support(rm: RotaModel) -> None:
             if len(adults) > row.staff:
                 cp.add(sum(adults) <= row.staff)
             short.append(prob.slots[t].minutes * (row.staff - sum(adults)))
-        rm.add_penalty("class_support", f"class:{row.class_id}", sum(short), CLASS_SUPPORT_WEIGHT[row.priority])
+        rm.add_penalty(
+            "class_support",
+            f"class:{row.class_id}",
+            sum(short),
+            CLASS_SUPPORT_WEIGHT[row.priority],
+            Demand.class_support,
+            row.priority,
+        )

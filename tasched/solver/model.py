@@ -14,6 +14,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from tasched.compile import Problem
+from tasched.model import Demand, Priority
 
 Literal = cp_model.IntVar
 IN_CLASS, WITHDRAWN = "in_class", "withdrawn"
@@ -26,13 +27,15 @@ class Penalty:
     family: the rule or goal that registered it, e.g. ``ehcp_hours``.
     task: what it concerns, e.g. ``pupil:P014`` (empty for school-wide goals).
     expr: the amount (minutes short, sessions missed, ...), minimised.
-    weight: objective weight per unit.
+    weight: objective weight per unit (the single weighted solve; soft goals' weights).
     """
 
     family: str
     task: str
     expr: cp_model.LinearExprT
     weight: int
+    demand: Demand | None = None  # the demand tier it belongs to; None for soft goals
+    priority: Priority | None = None  # within duties, interventions and class support
 
 
 class RotaModel:
@@ -66,13 +69,36 @@ class RotaModel:
         self.ehc_delivered: dict[int, tuple[cp_model.LinearExprT, int]] = {}  # pupil -> (minutes, required)
         # Derived per pupil and slot: supported (0/1) in each mode.
         self.supported: dict[tuple[int, int, str], cp_model.LinearExprT] = {}
+        # One variable per penalty family (its weighted total), so any solution's terms can be read.
+        self.family_totals: dict[str, cp_model.IntVar] = {}
         self._create_variables()
 
-    def add_penalty(self, family: str, task: str, expr: cp_model.LinearExprT, weight: float) -> None:
-        """Register a minimised term; zero weights are dropped (PyJobShop's idiom)."""
+    def total_families(self) -> None:
+        """A variable holding each penalty family's weighted total (for meta.objective_terms)."""
+        families: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
+        for penalty in self.penalties:
+            families[penalty.family].append(penalty.weight * penalty.expr)
+        for family, terms in families.items():
+            total = self.cp.new_int_var(0, 2**50, f"total[{family}]")
+            self.cp.add(total == sum(terms))
+            self.family_totals[family] = total
+
+    def add_penalty(
+        self,
+        family: str,
+        task: str,
+        expr: cp_model.LinearExprT,
+        weight: float,
+        demand: Demand | None = None,
+        priority: Priority | None = None,
+    ) -> None:
+        """Register a minimised term; zero weights are dropped (PyJobShop's idiom).
+
+        A demand's term (`demand` given) is a shortfall in minutes, solved in its own tier.
+        """
         scaled = round(weight * WEIGHT_SCALE)
         if scaled != 0:
-            self.penalties.append(Penalty(family, task, expr, scaled))
+            self.penalties.append(Penalty(family, task, expr, scaled, demand, priority))
 
     def _create_variables(self) -> None:
         prob, cp = self.problem, self.cp

@@ -1,0 +1,105 @@
+"""One vocabulary for every surface (terminal, rota file, workbook, HTML page).
+
+Solver figures (gap, bound, objective) stay behind `-v` and in meta; what a
+business manager or a SENCo reads is said here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+TIER_LABELS = {
+    "ehcp_hours": "EHC hours",
+    "medical_cover": "medical cover",
+    "duties": "duties",
+    "interventions": "interventions",
+    "class_support": "class support",
+    "soft_goals": "soft goals",
+    "weighted": "all demands and goals together",
+}
+
+# The three things a rota can say of its demands, in every output.
+ALL_MET = "all demands met"
+PROVEN = "met as far as these staff allow (proven)"
+MORE_TIME = "could improve with more time"
+
+
+def tier_label(tier: Mapping[str, Any]) -> str:
+    """`EHC hours`, `class support (high priority)`."""
+    label = TIER_LABELS.get(str(tier.get("tier")), str(tier.get("tier")).replace("_", " "))
+    priority = tier.get("priority")
+    return f"{label} ({priority} priority)" if priority else label
+
+
+def plural(count: int | float, one: str, many: str | None = None) -> str:
+    """`1 adult`, `2 adults`, `1 duty`, `3 duties`."""
+    word = one if count == 1 else (many or one + "s")
+    return f"{count:g} {word}"
+
+
+def duration(minutes: float) -> str:
+    """Minutes as a person says them: `45 min`, `2 h`, `3 h 15 min`."""
+    minutes = round(minutes)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def amount(short: float, unit: str) -> str:
+    """A tier's shortfall in words: `3 h 15 min`, `2 h of adult time`, `penalty 120`."""
+    if unit == "minutes":
+        return duration(short)
+    if unit == "adult-minutes":
+        return f"{duration(short)} of adult time"
+    return f"penalty {short:,.0f}"
+
+
+def tier_result(tier: Mapping[str, Any]) -> str:
+    """One tier's result as a sentence: what is short and whether that is proven."""
+    label = tier_label(tier)
+    short = float(tier.get("short") or 0)
+    status = str(tier.get("status"))
+    unit = str(tier.get("unit", "minutes"))
+    if tier.get("tier") in ("soft_goals", "weighted"):
+        done = "as good as it gets (proven)" if status == "optimal" else "improved as far as the time allowed"
+        return f"{label}: {done}"
+    if status == "not_reached":
+        return f"{label}: not reached in the time ({amount(short, unit)} short in this rota)"
+    if short == 0:
+        return f"{label}: all met"
+    if status == "optimal":
+        return f"{label}: {amount(short, unit)} short; no rota under these rules does better (proven)"
+    if status == "optimal_within_limits":
+        return (
+            f"{label}: {amount(short, unit)} short; the best among the adults considered for each pupil "
+            "(rules.solver.adults_per_pupil), not proven for the whole staff"
+        )
+    return f"{label}: {amount(short, unit)} short; {MORE_TIME}"
+
+
+def headline(meta: Mapping[str, Any]) -> str:
+    """The rota in one phrase: all demands met / met as far as these staff allow / could improve."""
+    tiers = [t for t in meta.get("tiers") or [] if t.get("tier") not in ("soft_goals", "weighted")]
+    if not tiers:
+        return str(meta.get("status", ""))
+    if all(float(t.get("short") or 0) == 0 for t in tiers):
+        return ALL_MET
+    if all(t.get("status") == "optimal" for t in tiers):
+        return PROVEN
+    return MORE_TIME
+
+
+__all__ = [
+    "ALL_MET",
+    "MORE_TIME",
+    "PROVEN",
+    "TIER_LABELS",
+    "amount",
+    "duration",
+    "headline",
+    "plural",
+    "tier_label",
+    "tier_result",
+]

@@ -1,0 +1,131 @@
+"""The tiered solve: demands in order, each tier's result said and proven where it can be."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from helpers_solver import make_school, shortfall
+
+import tasched.solver
+from tasched.solver.tiers import gap_of, overall_status
+from tasched.verify import format_report, verify
+
+# A short lesson and a long one: one adult can give the pupil's 15 minutes in L1, or
+# support the class all through L2, not both (their contract is 390 minutes).
+TRADE_SLOTS = [
+    {"id": "L1", "start": "09:00", "end": "09:15", "kind": "lesson"},
+    {"id": "L2", "start": "09:15", "end": "15:45", "kind": "lesson"},
+]
+
+
+def trade_school(**rules: Any) -> Any:
+    return make_school(
+        slots=TRADE_SLOTS,
+        rules={"break_after_minutes": 1000, "weights": {"idle": 0}, **rules},
+        staff=[{"id": "A", "hours": 6.5}],
+        classes=[{"id": "Y1"}],
+        support=[{"class": "Y1", "when": "L2", "priority": "high"}],
+        pupils=[{"id": "P1", "classes": ["Y1"], "ehcp": {"hours": 0.25, "when": "L1"}}],
+    )
+
+
+def solve(school: Any, **kw: Any) -> Any:
+    rota = tasched.solver.solve(school, workers=1, seed=0, time_limit=10, **kw)
+    report = verify(school, rota.to_dict())
+    assert report.ok, format_report(report)
+    return rota
+
+
+def tiers_of(rota: Any) -> dict[str, dict[str, Any]]:
+    return {t["tier"] + (f":{t['priority']}" if t.get("priority") else ""): t for t in rota.meta["tiers"]}
+
+
+def test_the_weighted_sum_would_trade_ehc_hours_for_class_support() -> None:
+    """The single weighted solve gives up the plan's 15 minutes for 390 of class support."""
+    rota = solve(trade_school(), tiered=False)
+    assert shortfall(rota, "pupil:P1") is not None
+    assert shortfall(rota, "class:Y1") is None
+
+
+def test_the_tiered_solve_never_trades_a_higher_tier_for_a_lower_one() -> None:
+    rota = solve(trade_school())
+    assert shortfall(rota, "pupil:P1") is None
+    assert shortfall(rota, "class:Y1") is not None
+    tiers = tiers_of(rota)
+    assert tiers["ehcp_hours"]["short"] == 0 and tiers["ehcp_hours"]["status"] == "optimal"
+    assert tiers["class_support"]["short"] == 390 and tiers["class_support"]["status"] == "optimal"
+    assert rota.meta["status"] == "optimal" and rota.meta["gap"] == 0
+
+
+def test_priorities_reorder_the_tiers() -> None:
+    """A school that ranks class support first gets it, at the plan's expense."""
+    rota = solve(trade_school(priorities=["class_support"]))
+    assert [t["tier"] for t in rota.meta["tiers"]][:2] == ["class_support", "ehcp_hours"]
+    assert shortfall(rota, "class:Y1") is None
+    assert tiers_of(rota)["ehcp_hours"]["short"] == 15
+
+
+def test_a_proven_shortfall_says_so_in_its_reason() -> None:
+    """Two pupils need the one adult in the same slot: 60 minutes short, proven."""
+    school = make_school(
+        staff=[{"id": "A", "hours": 10}],
+        classes=[{"id": "Y1"}, {"id": "Y2"}],
+        pupils=[
+            {"id": "P1", "classes": ["Y1"], "ehcp": {"hours": 1, "when": "P1"}},
+            {"id": "P2", "classes": ["Y2"], "ehcp": {"hours": 1, "when": "P1"}},
+        ],
+    )
+    rota = solve(school)
+    ehc = tiers_of(rota)["ehcp_hours"]
+    assert ehc["short"] == 60 and ehc["status"] == "optimal" and ehc["bound"] == 60
+    short = [s for s in rota.shortfalls if s["task"].startswith("pupil:")]
+    assert len(short) == 1 and "(proven)" in short[0]["reason"]
+
+
+def test_priorities_name_each_demand_once() -> None:
+    with pytest.raises(ValueError, match="listed twice"):
+        trade_school(priorities=["duties", "duties"])
+
+
+def test_meta_status_and_gap_come_from_the_first_unproven_tier() -> None:
+    from tasched.solver.tiers import TierResult
+
+    proven = TierResult("ehcp_hours", "optimal", 60, "minutes", 60, 1.0)
+    open_ = TierResult("duties", "feasible", 200, "adult-minutes", 150, 1.0)
+    later = TierResult("class_support", "feasible", 900, "adult-minutes", 0, 1.0)
+    assert gap_of([proven, open_, later]) == 0.25
+    assert overall_status([proven, open_, later]) == "feasible"
+    assert gap_of([proven]) == 0.0 and overall_status([proven]) == "optimal"
+    trimmed = TierResult("duties", "optimal_within_limits", 0, "adult-minutes", 0, 1.0)
+    assert overall_status([proven, trimmed]) == "optimal_within_limits"
+
+
+def test_every_tier_reports_in_order_with_its_time() -> None:
+    rota = solve(trade_school())
+    names = [t["tier"] for t in rota.meta["tiers"]]
+    assert names == ["ehcp_hours", "class_support", "soft_goals"]
+    for tier in rota.meta["tiers"]:
+        assert set(tier) >= {"tier", "status", "short", "unit", "bound", "seconds"}
+        assert tier["seconds"] >= 0
+
+
+def test_a_stopped_search_reports_the_tiers_it_did_not_reach(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C during the first tier: later tiers are `not_reached`, the rota still valid."""
+    from tasched.solver import tiers
+
+    real = tiers._solve_tier
+    calls: list[str] = []
+
+    def stop_after_first(rm: Any, tier: Any, solution: Any, search: Any, seconds: float) -> Any:
+        calls.append(tier.name)
+        out = real(rm, tier, solution, search, seconds)
+        search.stop()
+        return out
+
+    monkeypatch.setattr(tiers, "_solve_tier", stop_after_first)
+    rota = solve(trade_school())
+    assert calls == ["ehcp_hours"]
+    statuses = [t["status"] for t in rota.meta["tiers"]]
+    assert statuses[1:] == ["not_reached", "not_reached"]
+    assert rota.meta["interrupted"] is True and rota.meta["status"] == "feasible"
