@@ -43,6 +43,7 @@ from rich.markup import escape
 from tasched.errors import InputError, Problem
 from tasched.progress import BatchProgress
 from tasched.rota_io import dump_yaml, write_atomic, write_rota
+from tasched.words import headline
 
 __all__ = [
     "COLUMNS",
@@ -72,11 +73,18 @@ EXIT_INTERRUPTED = 130
 # Status of a school: a rota was written for "optimal", "feasible" and "interrupted".
 SOLVED = ("optimal", "feasible")
 PROBLEM_STATUSES = ("failed", "no_rota", "not_run")
+NO_ROTA_WORDS = {
+    "failed": "no rota: the file has problems",
+    "no_rota": "no rota found in the time",
+    "not_run": "not run (the batch stopped)",
+    "interrupted": "stopped early: best rota so far",
+}
 
 # The summary's columns, in order: key, heading, Excel number format, width.
 COLUMNS: tuple[tuple[str, str, str | None, int], ...] = (
-    ("file", "School file", None, 28),
-    ("status", "Status", None, 11),
+    ("school", "School", None, 28),
+    ("result", "Result", None, 30),
+    ("ehc_proven", "EHC shortfall proven least", None, 11),
     ("ehc_hours_short", "EHC hours short", "0.0#", 10),
     ("ehc_pupils_short", "Pupils short of EHC hours", "0", 10),
     ("ehc_hours_required", "EHC hours required", "0.0#", 10),
@@ -86,9 +94,9 @@ COLUMNS: tuple[tuple[str, str, str | None, int], ...] = (
     ("largest_share", "Largest share of one adult", "0%", 12),
     ("cost_weekly", "Cost a week (£)", "#,##0.00", 13),
     ("cost_annual", "Cost a year (£)", "#,##0", 13),
-    ("gap", "Gap", "0.0%", 8),
     ("seconds", "Seconds", "0.0", 9),
     ("warnings", "Warnings", "0", 9),
+    ("file", "School file", None, 28),
     ("rota", "Rota file", None, 28),
     ("error", "Error", None, 80),
 )
@@ -321,8 +329,12 @@ def summarise(rota: Mapping[str, Any]) -> dict[str, Any]:
     supported = [p for p in pupils if float(p["ehc_hours_delivered"]) > 0]
     shortfalls = rota.get("shortfalls") or []
     cost = kpis.get("cost") or {}
+    ehc_tier = next((t for t in meta.get("tiers") or [] if t.get("tier") == "ehcp_hours"), None)
     return {
+        "school": meta.get("school"),
         "status": meta.get("status"),
+        "result": headline(meta),
+        "ehc_proven": None if ehc_tier is None else ("yes" if ehc_tier.get("status") == "optimal" else "no"),
         "gap": meta.get("gap"),
         "ehc_hours_required": round(required, 2),
         "ehc_hours_met": round(met, 2),
@@ -679,6 +691,10 @@ def summary_rows(report: BatchReport) -> list[dict[str, Any]]:
     rows = []
     for result in report.results:
         row = {key: result.get(key) for key in keys}
+        row.update(status=result.get("status"), gap=result.get("gap"))
+        if row["status"] in PROBLEM_STATUSES or row["status"] == "interrupted":
+            row["result"] = NO_ROTA_WORDS.get(str(row["status"]), str(row["status"]))
+        row["school"] = row.get("school") or Path(str(result.get("file"))).stem
         row["shortfalls_by_kind"] = result.get("shortfalls_by_kind") or {}
         rows.append(row)
     return rows

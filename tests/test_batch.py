@@ -95,8 +95,14 @@ def test_batch_solves_good_schools_and_names_the_broken_one(tmp_path: Path) -> N
     book = openpyxl.load_workbook(outdir / "trust-summary.xlsx")
     sheet = book["Schools"]
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][:2] == ("School file", "Status")
-    assert [v[0] for v in values[1:]] == ["broken.yaml", "elm.yml", "oak.yaml"]
+    assert values[0][:3] == ("School", "Result", "EHC shortfall proven least")
+    # Named by school (a broken file by its file's name), the result in words, no solver figures.
+    names = [v[0] for v in values[1:]]
+    assert names[0] == "broken" and all(n and not n.endswith((".yaml", ".yml")) for n in names)
+    assert values[1][1] == "no rota: the file has problems"
+    assert all(v[1] in ("all demands met", "met as far as these staff allow (proven)", "could improve with more time")
+               for v in values[2:])
+    assert "Gap" not in values[0]
     assert book["Trust"]["B2"].value == 3
 
 
@@ -177,7 +183,8 @@ def test_plan_local_fits_the_cores(
 
 def test_summarise_a_rota() -> None:
     rota = {
-        "meta": {"status": "feasible", "gap": 0.05, "warnings": ["w"]},
+        "meta": {"status": "feasible", "gap": 0.05, "warnings": ["w"], "school": "Oak",
+                 "tiers": [{"tier": "ehcp_hours", "status": "optimal", "short": 270, "unit": "minutes"}]},
         "assignments": [],
         "shortfalls": [
             {"task": "pupil:p1"},
@@ -198,7 +205,10 @@ def test_summarise_a_rota() -> None:
     }  # fmt: skip
     row = batch.summarise(rota)
     assert row == {
+        "school": "Oak",
         "status": "feasible",
+        "result": "met as far as these staff allow (proven)",
+        "ehc_proven": "yes",
         "gap": 0.05,
         "ehc_hours_required": 17.0,
         "ehc_hours_met": 12.5,  # over-support of p2 does not make up for p1
@@ -253,8 +263,11 @@ def test_summary_cells_are_text_not_formulas(tmp_path: Path) -> None:
                          jobs=1, workers=1)  # fmt: skip
     _, xlsx = batch.write_summary(report)
     sheet = openpyxl.load_workbook(xlsx)["Schools"]
-    assert sheet["A2"].value == '=HYPERLINK("x").yaml' and sheet["A2"].data_type == "s"
-    assert sheet["P2"].value == "bad input"
+    column = {cell.value: cell.column_letter for cell in sheet[1]}
+    school, file, error = (sheet[f"{column[h]}2"] for h in ("School", "School file", "Error"))
+    assert school.value == '=HYPERLINK("x")' and school.data_type == "s"
+    assert file.value == '=HYPERLINK("x").yaml' and file.data_type == "s"
+    assert error.value == "bad input"
 
 
 # --- a solver process that dies --------------------------------------------------------
