@@ -8,10 +8,17 @@ solve goes on and the rota lists the shortfall.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tasched.compile import Problem
+from tasched.errors import Problem as InputProblem
+from tasched.errors import field_path
+from tasched.model import SchoolData
+
+DocPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -27,9 +34,81 @@ class Finding:
 def diagnose(prob: Problem) -> list[Finding]:
     """Every impossibility found by counting, cheapest checks first."""
     findings: list[Finding] = []
-    for check in (_ehcp_plans, _medical_needs, _interventions, _duties, _skills_time, _pins):
+    for check in (_ehcp_plans, _medical_needs, _interventions, _duties, _supports, _skills_time, _pins):
         findings.extend(check(prob))
     return findings
+
+
+def finding_path(data: SchoolData, finding: Finding) -> DocPath | None:
+    """Where a finding's subject is written in the school: a plan, an intervention, a pin...
+
+    None for a school-wide finding (a skill).
+    """
+    kind, _, ident = finding.task.partition(":")
+    sections = {"intervention": "interventions", "duty": "duties"}
+    if kind in ("pupil", "medical"):
+        for i, pupil in enumerate(data.pupils):
+            if pupil.id == ident:
+                return ("pupils", i, "ehcp" if kind == "pupil" else "medical")
+    elif kind in sections:
+        for i, item in enumerate(getattr(data, sections[kind])):
+            if item.id == ident:
+                return (sections[kind], i)
+    elif kind == "class":
+        for i, row in enumerate(data.support):
+            if row.class_ == ident:
+                return ("support", i)
+    elif kind == "pin":
+        for i, pin in enumerate(data.pins):
+            if pin.staff == ident:
+                return ("pins", i)
+    return None
+
+
+def diagnose_refused(
+    data: SchoolData, locate: Callable[[DocPath], str], problems: Iterable[InputProblem]
+) -> list[InputProblem]:
+    """The diagnosis of a school refused for other problems, as more problems to list with them.
+
+    ``problems`` are the cross-field problems found: a finding about an item that
+    has one of its own is left out (it may follow from it), and so is a finding
+    about a skill reported as misspelt. Nothing is found when the school cannot be
+    compiled (a when-expression that names nothing, say). Errors read as `solve`
+    reports them, warnings as `validate` does: `FILE:LINE: warning: duty:lunch: ...`.
+    """
+    from tasched.compile import compile_problem
+    from tasched.validate import misspelt_skills
+
+    problems = list(problems)
+    try:
+        found = diagnose(compile_problem(data, limit_candidates=False))
+    except Exception:  # the other problems make the school uncompilable; they are listed
+        return []
+    typos = misspelt_skills(data)
+    fields = [p.field for p in problems]
+    out: list[tuple[int, InputProblem]] = []
+    for finding in found:
+        path = finding_path(data, finding)
+        if path is not None:
+            item = field_path(path[:2])
+            if any(f == item or f.startswith((f"{item}.", f"{item}[")) for f in fields):
+                continue
+        if any(f"'{skill}'" in finding.message or skill in finding.task.split(":") for skill in typos):
+            continue
+        place = locate(path) if path is not None else re.sub(r":\d+$", "", locate(()))
+        if finding.severity == "error":
+            problem = InputProblem(place, finding.task, finding.message)
+        else:
+            problem = InputProblem(place, "", f"warning: {finding.task}: {finding.message}")
+        line = place.rsplit(":", 1)[-1]
+        out.append((int(line) if line.isdigit() and path is not None else 1 << 30, problem))
+    return [problem for _, problem in sorted(out, key=lambda pair: pair[0])]
+
+
+def _unheld(prob: Problem, skills: Iterable[str]) -> list[str]:
+    """The skills no adult holds at all."""
+    held = {skill for adult in prob.adults for skill in adult.skills}
+    return sorted(set(skills) - held)
 
 
 def _hours(minutes: float) -> str:
@@ -185,7 +264,21 @@ def _interventions(prob: Problem) -> list[Finding]:
                 )
             )
             continue
+        if iv.room_kind is not None and prob.room_capacity.get(iv.room_kind, 0) == 0:
+            out.append(
+                Finding(
+                    "warning",
+                    task,
+                    f"needs a room of kind '{iv.room_kind}', but no room has that kind: no session can run; "
+                    f"add a room with `kind: {iv.room_kind}` under `rooms:`, or drop `room_kind`",
+                )
+            )
+            continue
         trained = {a for t in iv.slots for a in iv.candidates[t]}
+        unheld = _unheld(prob, iv.skills)
+        if unheld:
+            out.append(Finding("warning", task, f"no adult holds {' or '.join(unheld)}: no session can run"))
+            continue
         if not trained:
             out.append(
                 Finding("warning", task, f"no adult with {skills} works in its allowed slots: no session can run")
@@ -214,6 +307,17 @@ def _duties(prob: Problem) -> list[Finding]:
     for duty in prob.duties:
         task = f"duty:{duty.id}"
         thin = [t for t in duty.slots if len(duty.candidates[t]) < duty.staff]
+        unheld = _unheld(prob, duty.skills | duty.any_skills)
+        if unheld:
+            out.append(
+                Finding(
+                    "warning",
+                    task,
+                    f"needs adults with {' and '.join(unheld)}, but no adult holds "
+                    f"{'it' if len(unheld) == 1 else 'them'}, so it cannot be staffed",
+                )
+            )
+            continue
         if thin:
             t = thin[0]
             skills = f" with {_skills_text(duty.skills)}" if duty.skills else ""
@@ -236,6 +340,23 @@ def _duties(prob: Problem) -> list[Finding]:
                         f"works at {_labels(prob, missing)}, so it cannot be staffed then",
                     )
                 )
+    return out
+
+
+def _supports(prob: Problem) -> list[Finding]:
+    """Per support row: skills no adult holds leave it unstaffed."""
+    out = []
+    for row in prob.supports:
+        unheld = _unheld(prob, row.skills)
+        if unheld and row.slots:
+            out.append(
+                Finding(
+                    "warning",
+                    f"class:{row.class_id}",
+                    f"support needs adults with {' and '.join(unheld)}, but no adult holds "
+                    f"{'it' if len(unheld) == 1 else 'them'}, so it cannot be given",
+                )
+            )
     return out
 
 

@@ -532,22 +532,37 @@ def build_school(raw: Any, locate: Locate, problems: Iterable[Problem] = ()) -> 
     """Validate a plain document (from YAML or Excel) into SchoolData.
 
     ``locate(path)`` names where a path sits (``file:line`` or ``sheet!cell``).
-    Raises InputError with every problem: ``problems`` already found while
-    reading, the model's (types, required and unknown fields), then, once those
-    are fixed, the cross-field checks of :mod:`tasched.validate`.
+    Raises InputError with every problem at once: ``problems`` already found
+    while reading, the model's (types, required and unknown fields), and the
+    cross-field checks of :mod:`tasched.validate`, run on every part the model
+    accepted (see :func:`tasched.validate.salvage`). When the school is refused,
+    the diagnosis before solving is listed too, wherever what was refused cannot
+    change it (see :func:`tasched.diagnose.diagnose_refused`).
     """
-    from tasched.validate import check_school
+    from tasched.diagnose import diagnose_refused
+    from tasched.validate import check_school, salvage
 
     found = list(problems)
     data: SchoolData | None = None
+    prepared = _times_as_text(_drop_empty(raw, SchoolData))
     try:
-        data = SchoolData.model_validate(_times_as_text(_drop_empty(raw, SchoolData)))
+        data = SchoolData.model_validate(prepared)
     except ValidationError as error:
         found.extend(model_problems(error, raw, locate))
-    if data is not None:
-        found.extend(check_school(data, locate))
+        partial = salvage(prepared)
+        if partial is not None:
+            checked = check_school(partial.data, locate, partial)
+            found.extend(checked)
+            if partial.lossless and partial.calendar_ok:
+                data = partial.data
+    else:
+        checked = check_school(data, locate)
+        found.extend(checked)
     if found:
-        raise InputError(sort_problems(found))
+        problems_found = sort_problems(found)
+        if data is not None:
+            problems_found += diagnose_refused(data, locate, checked)
+        raise InputError(problems_found)
     assert data is not None
     return data
 

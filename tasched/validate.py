@@ -12,18 +12,22 @@ met (enough skilled staff, enough hours) is the solver's diagnosis, not this.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
 
 from tasched.errors import InputError, Problem, field_path
-from tasched.model import SchoolData, minutes_of
+from tasched.model import Calendar, Phase, School, SchoolData, Slot, SlotKind, minutes_of
 from tasched.week import shape_of
 from tasched.when import SLOT_KINDS, DaySlot, WeekShape, WhenError, nearest, parse_when
 
-__all__ = ["check_school", "validate_file"]
+__all__ = ["Partial", "check_school", "salvage", "typo_of", "validate_file"]
 
 DocPath = tuple[str | int, ...]
 Locate = Callable[[DocPath], str]
@@ -46,12 +50,282 @@ def validate_file(path: str | os.PathLike[str]) -> list[Problem]:
     return []
 
 
-def check_school(data: SchoolData, locate: Locate = _nowhere) -> list[Problem]:
-    """Every cross-field problem in a school; ``locate(path)`` says where a path is in the file."""
-    school = _School(data, locate)
+def check_school(data: SchoolData, locate: Locate = _nowhere, partial: Partial | None = None) -> list[Problem]:
+    """Every cross-field problem in a school; ``locate(path)`` says where a path is in the file.
+
+    ``partial`` describes a school salvaged from a file the model refused (see
+    :func:`salvage`): the checks then run on what is left, and stay quiet about
+    what the refused parts make unknowable.
+    """
+    school = _School(data, locate, partial=partial or Partial(data))
     for check in CHECKS:
-        check(school)
+        if school.partial.calendar_ok or check not in NEEDS_CALENDAR:
+            check(school)
     return school.problems
+
+
+# --- what is left of a school the model refused ----------------------------------------------
+
+
+@dataclass
+class Partial:
+    """The parts of a school file that passed the model, and what the rest leaves unknown.
+
+    Items the model refused are left out of ``data``; ``index`` maps each kept
+    item back to its place in the file, ``ghosts`` holds the ids of items left out
+    (so references to them are not reported again as unknown), and ``held`` the
+    skills, subjects and room kinds they mention.
+    """
+
+    data: SchoolData
+    calendar_ok: bool = True
+    """False when days or slots cannot be read: nothing about the week can be checked."""
+    untimed: set[int] = field(default_factory=set)
+    """Slots whose times are wrong (their ids and kinds are fine)."""
+    index: dict[str, list[int]] = field(default_factory=dict)
+    ghosts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    broken: set[str] = field(default_factory=set)
+    """Sections that are not lists at all: references into them cannot be checked."""
+    held: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Names mentioned by left-out items: 'skills' and 'subjects' of staff, 'kinds' of rooms,
+    'lesson_subjects' of lessons."""
+    unsure: set[str] = field(default_factory=set)
+    """'skills' or 'subjects' when some left-out adult's could not be read."""
+    unsure_classes: set[str] = field(default_factory=set)
+    """Classes some of whose lessons were left out: when they meet is not known."""
+    lossless: bool = True
+    """True when nothing but unknown fields was left out: every check, diagnosis too, can run."""
+
+    def raw_index(self, section: str, i: int) -> int:
+        rows = self.index.get(section)
+        return rows[i] if rows is not None and 0 <= i < len(rows) else i
+
+    def known(self, section: str, ids: Iterable[str]) -> set[str] | None:
+        """The ids a reference into ``section`` may name; None when the section is unreadable."""
+        if section in self.broken:
+            return None
+        return set(ids) | self.ghosts.get(section, set())
+
+
+_NAME_KEYS = ("name", "first_name", "surname", "last_name", "full_name", "dob", "date_of_birth")
+_CALENDAR_SECTIONS = {"calendar"}
+
+
+def salvage(raw: Any) -> Partial | None:
+    """What the cross-field checks can still use from a school the model refused.
+
+    ``raw`` is the plain document (empty values already dropped). Unknown fields are
+    left out; an item of a list section that is still refused is left out whole (its
+    id kept as a ghost); a slot whose only fault is its times is kept with its id and
+    kind; a calendar that cannot be read otherwise stops the checks of the week.
+    None when the document is not a mapping at all.
+    """
+    if not isinstance(raw, dict):
+        return None
+    doc = copy.deepcopy(raw)
+    parts: dict[str, Any] = {}
+    info = Partial(SchoolData.model_construct(school=_placeholder_school(), calendar=_placeholder_calendar()))
+    for name, spec in SchoolData.model_fields.items():
+        key = spec.alias or name
+        value = doc.get(key, doc.get(name))
+        item_type = _list_item(spec.annotation)
+        if name == "calendar":
+            parts[name] = _salvage_calendar(value, info)
+        elif item_type is not None:
+            parts[name] = _salvage_list(key, value, item_type, info)
+        else:
+            model = _model_of(spec.annotation)
+            if model is None:
+                continue
+            parts[name] = _salvage_mapping(value, model, info)
+    fields = {spec.alias or name: name for name, spec in SchoolData.model_fields.items()}
+    for key in doc:
+        near = nearest(str(key), list(fields)) if key not in fields else None
+        if near is not None and near not in doc:  # a misspelt section: what it holds is unknown
+            info.broken.add(near)
+            info.lossless = False
+    for name, spec in SchoolData.model_fields.items():
+        if parts.get(name) is None:
+            if spec.is_required():
+                parts[name] = _PLACEHOLDER[name]() if name in _PLACEHOLDER else None
+            else:
+                parts[name] = spec.get_default(call_default_factory=True)
+    if any(value is None for value in parts.values()):
+        return None
+    info.data = SchoolData.model_construct(**parts)
+    return info
+
+
+def _placeholder_school() -> School:
+    return School(name="?", phase=Phase.primary)
+
+
+def _placeholder_calendar() -> Calendar:
+    return Calendar.model_construct(days=[], slots=[], closed=None)
+
+
+_PLACEHOLDER: dict[str, Callable[[], BaseModel]] = {"school": _placeholder_school, "calendar": _placeholder_calendar}
+
+
+def _list_item(annotation: Any) -> type[BaseModel] | None:
+    from typing import get_args, get_origin
+
+    if get_origin(annotation) is list:
+        args = get_args(annotation)
+        return _model_of(args[0]) if args else None
+    return None
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    from tasched.loader import model_class
+
+    return model_class(annotation)
+
+
+def _drop_unknown_fields(value: Any, error: ValidationError) -> bool:
+    """Delete every key the model called unknown (or a pupil's name); True if any was."""
+    dropped = False
+    for details in error.errors(include_url=False):
+        loc = details["loc"]
+        if details["type"] == "extra_forbidden" and loc:
+            parent = _at(value, loc[:-1])
+            if isinstance(parent, dict) and loc[-1] in parent:
+                del parent[loc[-1]]
+                dropped = True
+        elif details["type"] == "value_error" and "carry no `" in details["msg"]:
+            parent = _at(value, loc)
+            if isinstance(parent, dict):
+                for key in _NAME_KEYS:
+                    if key in parent:
+                        del parent[key]
+                        dropped = True
+    return dropped
+
+
+def _at(value: Any, loc: Sequence[Any]) -> Any:
+    for part in loc:
+        in_list = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        if not in_list and not (isinstance(value, dict) and part in value):
+            return None
+        value = value[part]
+    return value
+
+
+def _validate(model: type[BaseModel], value: Any) -> tuple[BaseModel | None, ValidationError | None]:
+    """The model of a value, leaving out unknown fields; (None, error) when still refused."""
+    for _ in range(8):
+        try:
+            return model.model_validate(value), None
+        except ValidationError as error:
+            if not _drop_unknown_fields(value, error):
+                return None, error
+    return None, None
+
+
+def _salvage_mapping(value: Any, model: type[BaseModel], info: Partial) -> BaseModel | None:
+    """A section that is one mapping (school, rules): itself without unknown fields, else its default."""
+    if value is None:
+        return None
+    found, _ = _validate(model, value)
+    if found is None:
+        info.lossless = False
+    return found
+
+
+def _salvage_list(section: str, value: Any, model: type[BaseModel], info: Partial) -> list[BaseModel]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        info.broken.add(section)
+        info.lossless = False
+        return []
+    kept: list[BaseModel] = []
+    rows: list[int] = []
+    for i, item in enumerate(value):
+        found, _ = _validate(model, item)
+        if found is not None:
+            kept.append(found)
+            rows.append(i)
+            continue
+        info.lossless = False
+        _remember(section, item, info)
+    info.index[section] = rows
+    return kept
+
+
+def _texts(value: Any) -> tuple[set[str], bool]:
+    """The names in a list (or comma-separated text) as written; False when it cannot be read."""
+    if isinstance(value, str):
+        return {part.strip() for part in value.split(",") if part.strip()}, True
+    if isinstance(value, list):
+        return {str(v).strip() for v in value if isinstance(v, str | int) and not isinstance(v, bool)}, True
+    return set(), value is None
+
+
+def _remember(section: str, item: Any, info: Partial) -> None:
+    """What a left-out item still tells the other checks: its id, skills, subjects, kind."""
+    if not isinstance(item, dict):
+        return
+    ident = item.get("id")
+    if isinstance(ident, str | int) and not isinstance(ident, bool):
+        info.ghosts[section].add(str(ident).strip())
+    if section == "staff":
+        for what in ("skills", "subjects"):
+            names, readable = _texts(item.get(what))
+            info.held[what] |= names
+            if not readable:
+                info.unsure.add(what)
+    elif section == "rooms":
+        kinds, _ = _texts(item.get("kind"))
+        info.held["kinds"] |= kinds
+    elif section == "lessons":
+        subjects, _ = _texts(item.get("subject"))
+        info.held["lesson_subjects"] |= subjects
+        classes, _ = _texts(item.get("class"))
+        info.unsure_classes |= classes
+
+
+def _salvage_calendar(value: Any, info: Partial) -> Calendar | None:
+    """The calendar; slots whose only fault is their times are kept (listed in ``untimed``)."""
+    if value is None:
+        info.calendar_ok = False
+        info.lossless = False
+        return None
+    found, _ = _validate(Calendar, value)
+    if isinstance(found, Calendar):
+        return found
+    info.lossless = False
+    if not isinstance(value, dict) or not isinstance(value.get("slots"), list):
+        info.calendar_ok = False
+        return None
+    slots: list[Slot] = []
+    for i, raw_slot in enumerate(value["slots"]):
+        slot, error = _validate(Slot, raw_slot)
+        if isinstance(slot, Slot):
+            slots.append(slot)
+            continue
+        timed = error is not None and all(
+            not e["loc"] or e["loc"][0] in ("start", "end") for e in error.errors(include_url=False)
+        )
+        ident, kind = (raw_slot.get("id"), raw_slot.get("kind")) if isinstance(raw_slot, dict) else (None, None)
+        if not timed or not isinstance(ident, str | int) or not isinstance(kind, str):
+            info.calendar_ok = False
+            return None
+        if kind not in SlotKind._value2member_map_:
+            info.calendar_ok = False
+            return None
+        info.untimed.add(i)
+        slots.append(Slot.model_construct(id=str(ident).strip(), start="00:00", end="00:00", kind=SlotKind(kind)))
+    rest = {k: v for k, v in value.items() if k != "slots"}
+    rest["slots"] = [{"id": "x", "start": "00:00", "end": "00:01", "kind": "lesson"}]
+    shell, _ = _validate(Calendar, rest)
+    if not isinstance(shell, Calendar):
+        rest.pop("closed", None)
+        shell, _ = _validate(Calendar, rest)
+    if not isinstance(shell, Calendar):
+        info.calendar_ok = False
+        return None
+    return Calendar.model_construct(days=shell.days, slots=slots, closed=shell.closed)
 
 
 # --- shared facts ----------------------------------------------------------------------
@@ -63,6 +337,7 @@ class _School:
 
     data: SchoolData
     locate: Locate
+    partial: Partial
     problems: list[Problem] = field(default_factory=list)
     shape: WeekShape = field(init=False)
     _when: dict[DocPath, set[DaySlot] | None] = field(default_factory=dict)
@@ -70,8 +345,19 @@ class _School:
     def __post_init__(self) -> None:
         self.shape = shape_of(self.data)
 
+    def in_file(self, path: DocPath) -> DocPath:
+        """A path into ``data`` as a path into the file (items the model refused are left out)."""
+        if len(path) > 1 and isinstance(path[0], str) and isinstance(path[1], int):
+            return (path[0], self.partial.raw_index(path[0], path[1]), *path[2:])
+        return path
+
+    def name(self, section: str, i: int) -> str:
+        """`staff[3]`: an item as the file numbers it."""
+        return f"{section}[{self.partial.raw_index(section, i)}]"
+
     def add(self, path: DocPath, message: str) -> None:
-        self.problems.append(Problem(self.locate(path), field_path(path), message))
+        where = self.in_file(path)
+        self.problems.append(Problem(self.locate(where), field_path(where), message))
 
     def when(self, path: DocPath, expr: str | None) -> set[DaySlot] | None:
         """The slots an expression names, or None when it does not parse (reported once)."""
@@ -188,6 +474,8 @@ def check_slots(school: _School) -> None:
             )
         elif slot.id in days:
             school.add((*path, "id"), f"slot id '{slot.id}' is also a day; rename the slot")
+        if i in school.partial.untimed or (i > 0 and i - 1 in school.partial.untimed):
+            continue  # its times are reported by the model
         if minutes_of(slot.end) <= minutes_of(slot.start):
             school.add(
                 (*path, "end"),
@@ -251,16 +539,15 @@ def check_duplicate_ids(school: _School) -> None:
         for i, item in enumerate(getattr(school.data, section)):
             if item.id in seen:
                 first = seen[item.id]
-                where = school.locate((section, first))
-                also = f"{section}[{first}]" + (f" at {where}" if where else "")
+                where = school.locate(school.in_file((section, first)))
+                also = school.name(section, first) + (f" at {where}" if where else "")
                 school.add((section, i, "id"), f"duplicate id '{item.id}' (also {also}); ids are unique")
             else:
                 seen[item.id] = i
 
 
 def _check_list(school: _School, path: DocPath, values: list[str], choices: list[str], what: str,
-                section: str) -> None:  # fmt: skip
-    known = set(choices)
+                section: str, known: set[str]) -> None:  # fmt: skip
     for j, value in enumerate(values):
         if value not in known:
             school.add((*path, j), _unknown(what, value, choices, section))
@@ -271,26 +558,33 @@ def _check_list(school: _School, path: DocPath, values: list[str], choices: list
 def check_class_refs(school: _School) -> None:
     """lessons, support and pupils name classes that exist."""
     classes = [c.id for c in school.data.classes]
-    known = set(classes)
+    known = school.partial.known("classes", classes)
+    if known is None:
+        return
     for section in ("lessons", "support"):
         for i, row in enumerate(getattr(school.data, section)):
             if row.class_ not in known:
                 school.add((section, i, "class"), _unknown("class", row.class_, classes, "classes"))
     for i, pupil in enumerate(school.data.pupils):
-        _check_list(school, ("pupils", i, "classes"), pupil.classes, classes, "class", "classes")
+        _check_list(school, ("pupils", i, "classes"), pupil.classes, classes, "class", "classes", known)
 
 
 def check_pupil_refs(school: _School) -> None:
     """Interventions name pupils that exist."""
     pupils = [p.id for p in school.data.pupils]
+    known = school.partial.known("pupils", pupils)
+    if known is None:
+        return
     for i, item in enumerate(school.data.interventions):
-        _check_list(school, ("interventions", i, "pupils"), item.pupils, pupils, "pupil", "pupils")
+        _check_list(school, ("interventions", i, "pupils"), item.pupils, pupils, "pupil", "pupils", known)
 
 
 def check_staff_refs(school: _School) -> None:
     """Pins and absences name adults that exist."""
     staff = [s.id for s in school.data.staff]
-    known = set(staff)
+    known = school.partial.known("staff", staff)
+    if known is None:
+        return
     for section in ("pins", "absences"):
         for i, row in enumerate(getattr(school.data, section)):
             if row.staff not in known:
@@ -308,6 +602,9 @@ def _task_problem(school: _School, task: str) -> str | None:
         "duty": "duties",
     }
     ids = [item.id for item in getattr(school.data, section[kind])]
+    known = school.partial.known(section[kind], ids)
+    if known is None or (ident in known and ident not in ids):
+        return None  # the item is refused by the model: reported there
     if ident not in ids:
         message = _unknown(kind, ident, ids, section[kind])
         return message.replace("did you mean '", f"did you mean '{kind}:", 1)
@@ -332,26 +629,125 @@ def check_task_refs(school: _School) -> None:
 
 
 def check_room_kinds(school: _School) -> None:
-    """An intervention's room_kind is the kind of some room."""
+    """An intervention's room_kind, when no room has it but one has a kind spelt nearly so, is a typo.
+
+    A kind no room has and none is close to is not an error here: no session can be
+    held, and the diagnosis before solving says so (a warning).
+    """
     kinds = list(dict.fromkeys(r.kind for r in school.data.rooms))
+    if "rooms" in school.partial.broken:
+        return
+    known = set(kinds) | school.partial.held["kinds"]
     for i, item in enumerate(school.data.interventions):
-        if item.room_kind is None or item.room_kind in kinds:
+        if item.room_kind is None or item.room_kind in known:
             continue
-        near = nearest(item.room_kind, kinds)
-        message = f"no room has kind '{item.room_kind}'"
+        near = typo_of(item.room_kind, kinds)
         if near:
-            message += f"; did you mean '{near}'?"
-        else:
-            message += f"; add a room with `kind: {item.room_kind}` under `rooms:`, or drop `room_kind`"
-        school.add(("interventions", i, "room_kind"), message)
+            school.add(
+                ("interventions", i, "room_kind"), f"no room has kind '{item.room_kind}'; did you mean '{near}'?"
+            )
+
+
+def typo_of(name: str, choices: Iterable[str]) -> str | None:
+    """The one choice ``name`` is very probably a misspelling of, else None.
+
+    Stricter than :func:`tasched.when.nearest`, because here a name that matches
+    nothing may be meant (a skill nobody holds yet): the same name but for case,
+    spaces, '-', '_' or '.'; or one edit away (two for names longer than six
+    characters), where an edit inserts, deletes, replaces or swaps characters.
+    Names of three characters or fewer only match by the first rule.
+    """
+    options = [c for c in dict.fromkeys(choices) if c != name]
+    if not options:
+        return None
+    key = _squash(name)
+    same = [c for c in options if _squash(c) == key]
+    if same:
+        return same[0]
+    if len(key) <= 3:
+        return None
+    limit = 1 if len(key) <= 6 else 2
+    scored = sorted((_edits(key, _squash(c)), c) for c in options)
+    best, choice = scored[0]
+    if best > limit or (len(scored) > 1 and scored[1][0] == best):
+        return None
+    return choice
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[\s_.\-]+", "", name.lower())
+
+
+def _edits(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from a to b (optimal string alignment)."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def skill_fields(data: SchoolData) -> list[tuple[DocPath, list[str]]]:
+    """Every list of skills a demand asks for, with its path."""
+    named: list[tuple[DocPath, list[str]]] = []
+    named += [(("support", i, "skills"), row.skills) for i, row in enumerate(data.support)]
+    for i, pupil in enumerate(data.pupils):
+        if pupil.ehcp is not None:
+            named.append((("pupils", i, "ehcp", "skills"), pupil.ehcp.skills))
+        if pupil.medical is not None:
+            named.append((("pupils", i, "medical", "skills"), pupil.medical.skills))
+    named += [(("interventions", i, "skills"), x.skills) for i, x in enumerate(data.interventions)]
+    for i, duty in enumerate(data.duties):
+        named += [(("duties", i, "skills"), duty.skills), (("duties", i, "any_skills"), duty.any_skills)]
+    return named
+
+
+def misspelt_skills(data: SchoolData, held: Iterable[str] = ()) -> dict[str, str]:
+    """Each skill demanded that no adult holds but is very probably a misspelling of one: its fix."""
+    holders = sorted({skill for adult in data.staff for skill in adult.skills} | set(held))
+    found: dict[str, str] = {}
+    for _, skills in skill_fields(data):
+        for skill in skills:
+            if skill not in holders and skill not in found:
+                near = typo_of(skill, holders)
+                if near:
+                    found[skill] = near
+    return found
+
+
+def check_skill_names(school: _School) -> None:
+    """A skill a demand asks for that no adult holds, but one spelt nearly so, is a typo.
+
+    A skill nobody holds and none is close to is not an error here: the demand will
+    be short, and the diagnosis before solving says so.
+    """
+    if "staff" in school.partial.broken or "skills" in school.partial.unsure:
+        return
+    typos = misspelt_skills(school.data, school.partial.held["skills"])
+    for path, skills in skill_fields(school.data):
+        for j, skill in enumerate(skills):
+            if skill in typos:
+                school.add((*path, j), f"no adult holds skill '{skill}'; did you mean '{typos[skill]}'?")
 
 
 def check_subject_names(school: _School) -> None:
-    """Subjects named by avoid_subjects and ehcp.subjects are subjects of some lesson."""
+    """Subjects named by avoid_subjects and ehcp.subjects are subjects of some lesson.
+
+    An adult's subjects and a support row's are checked for typos only: a subject no
+    lesson has but one is spelt nearly so (an adult may know subjects not taught).
+    """
     subjects = sorted({lesson.subject for lesson in school.data.lessons})
+    known = set(subjects) | school.partial.held["lesson_subjects"]
+    _check_subject_typos(school, subjects, known)
     if not subjects:
         return
-    known = set(subjects)
     named: list[tuple[DocPath, list[str]]] = []
     for i, item in enumerate(school.data.interventions):
         named.append((("interventions", i, "avoid_subjects"), item.avoid_subjects))
@@ -362,6 +758,27 @@ def check_subject_names(school: _School) -> None:
         for j, subject in enumerate(values):
             if subject not in known:
                 school.add((*path, j), _unknown("subject", subject, subjects, "lessons"))
+
+
+def _check_subject_typos(school: _School, subjects: list[str], known: set[str]) -> None:
+    adults = sorted({s for adult in school.data.staff for s in adult.subjects} | school.partial.held["subjects"])
+    if "subjects" in school.partial.unsure:
+        adults = []
+    for i, adult in enumerate(school.data.staff):
+        for j, subject in enumerate(adult.subjects):
+            near = None if subject in known else typo_of(subject, subjects)
+            if near:
+                school.add(("staff", i, "subjects", j), f"no lesson has subject '{subject}'; did you mean '{near}'?")
+    for i, row in enumerate(school.data.support):
+        for j, subject in enumerate(row.subjects):
+            if subject in known or subject in adults:
+                continue
+            near = typo_of(subject, [*subjects, *adults])
+            if near:
+                school.add(
+                    ("support", i, "subjects", j),
+                    f"no lesson or adult has subject '{subject}'; did you mean '{near}'?",
+                )
 
 
 # --- the week ------------------------------------------------------------------------------
@@ -379,7 +796,7 @@ def check_lesson_overlaps(school: _School) -> None:
             school.add(
                 ("lessons", i, "when"),
                 f"class '{lesson.class_}' already has a lesson at {school.slot_names(clash)} "
-                f"(lessons[{other}], {school.data.lessons[other].subject}); a class has one lesson "
+                f"({school.name('lessons', other)}, {school.data.lessons[other].subject}); a class has one lesson "
                 "at a time",
             )
         for t in slots:
@@ -397,6 +814,8 @@ def check_pupil_clashes(school: _School) -> None:
             for first in pupil.classes[:k]:
                 if first not in meetings or second not in meetings:
                     continue
+                if {first, second} & school.partial.unsure_classes:
+                    continue  # some of their lessons are refused by the model
                 both = meetings[first] & meetings[second]
                 if not both:
                     continue
@@ -416,6 +835,8 @@ def check_support_overlaps(school: _School) -> None:
     meetings = school.meetings()
     covered: dict[str, dict[DaySlot, int]] = defaultdict(dict)
     for i, row in enumerate(school.data.support):
+        if row.class_ in school.partial.unsure_classes:
+            continue
         meets = meetings.get(row.class_, set())
         if row.when is None:
             cover = set(meets)
@@ -431,7 +852,7 @@ def check_support_overlaps(school: _School) -> None:
             path: DocPath = ("support", i, "when") if row.when is not None else ("support", i)
             school.add(
                 path,
-                f"support[{other}] already covers class '{row.class_}' at "
+                f"{school.name('support', other)} already covers class '{row.class_}' at "
                 f"{school.slot_names(clash)}; give each slot of a class to one support row "
                 "(narrow `when`)",
             )
@@ -454,6 +875,8 @@ def check_intervention_slots(school: _School) -> None:
                 f"`when: {item.when}` names no open slot, so no session can be held; widen `when`",
             )
             continue
+        if any(s in school.partial.untimed for _, s in allowed):
+            continue  # a slot's times are wrong: reported by the model
         longest = max(allowed, key=lambda t: (lengths[t[1]], -t[1]))
         if lengths[longest[1]] < item.minutes:
             school.add(
@@ -487,6 +910,8 @@ def check_ehcp_slots(school: _School) -> None:
         plan = pupil.ehcp
         if plan is None or not known_classes.issuperset(pupil.classes):
             continue  # an unknown class is reported on its own
+        if school.partial.unsure_classes.intersection(pupil.classes):
+            continue
         lessons = set(places[pupil.id])
         base: DocPath = ("pupils", i, "ehcp")
         if plan.when is None:
@@ -534,6 +959,7 @@ CHECKS: tuple[Callable[[_School], None], ...] = (
     check_staff_refs,
     check_task_refs,
     check_room_kinds,
+    check_skill_names,
     check_subject_names,
     check_lesson_overlaps,
     check_pupil_clashes,
@@ -542,3 +968,16 @@ CHECKS: tuple[Callable[[_School], None], ...] = (
     check_liaison_minutes,
     check_ehcp_slots,
 )
+NEEDS_CALENDAR = frozenset(
+    {
+        check_days,
+        check_slots,
+        check_when_expressions,
+        check_lesson_overlaps,
+        check_pupil_clashes,
+        check_support_overlaps,
+        check_intervention_slots,
+        check_ehcp_slots,
+    }
+)
+"""Checks of the week: none can run when the calendar cannot be read."""
