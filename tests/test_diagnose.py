@@ -171,6 +171,33 @@ CASES = {
         "warning",
         ["skill:makaton", "8 h", "TA05", "3 h"],
     ),
+    "duty needs a skill nobody holds": (
+        {"duties": [{"id": "LUNCH", "name": "Lunch", "when": "lunch", "any_skills": ["paediatric_first_aid"]}]},
+        "warning",
+        ["duty:LUNCH", "paediatric_first_aid", "no adult holds it", "cannot be staffed"],
+    ),
+    "support needs a skill nobody holds": (
+        {"support": [{"class": "Y3A", "skills": ["bsl"]}]},
+        "warning",
+        ["class:Y3A", "bsl", "no adult holds it"],
+    ),
+    "intervention needs a room kind no room has": (
+        {
+            "pupils": [{"id": "P001", "classes": ["Y3A"]}],
+            "interventions": [
+                {
+                    "id": "ELSA",
+                    "programme": "ELSA",
+                    "pupils": ["P001"],
+                    "sessions": 1,
+                    "minutes": 30,
+                    "room_kind": "sensory",
+                }
+            ],
+        },
+        "warning",
+        ["intervention:ELSA", "room of kind 'sensory'", "add a room with `kind: sensory`"],
+    ),
     "pin the adult cannot keep": (
         {
             "pins": [{"staff": "TA02", "when": "Mon P1", "task": "pupil:P014"}],
