@@ -270,12 +270,15 @@ def solve(
 
 def _print_solved(rota: Rota, output: Path | None, previous: Path | None, verbose: bool) -> None:
     """What was written, in the school's words; solver figures only with -v."""
-    from tasched.words import headline, plural, tier_result
+    from tasched.words import headline, plural, severity, shortfall_headline, tier_result
 
     meta = rota.meta
     short = len(rota.shortfalls)
     out().print(f"[green]✓[/] wrote {_escape(str(output))}: {headline(meta)}, {len(rota.assignments)} rows, "
                 f"{plural(short, 'shortfall')}, £{rota.kpis['cost']['weekly']:,.2f} a week")  # fmt: skip
+    if rota.shortfalls:
+        colour = "red" if any(severity(str(r["task"])) == "critical" for r in rota.shortfalls) else "yellow"
+        out().print(f"  [bold {colour}]{_escape(shortfall_headline(rota.shortfalls))}[/]")
     if verbose:
         out().print(f"  status {meta['status']}, gap {meta['gap']}, objective {meta.get('objective')}")
         for tier in meta.get("tiers") or []:
@@ -287,8 +290,7 @@ def _print_solved(rota: Rota, output: Path | None, previous: Path | None, verbos
                     f"{_escape(', '.join(c['staff_affected']) or 'none')}; pupils: "
                     f"{_escape(', '.join(c['pupils_affected']) or 'none')}")  # fmt: skip
     for row in rota.shortfalls:
-        severe = str(row["task"]).startswith(("pupil:", "medical:"))
-        colour = "red" if severe else "yellow"
+        colour = {"critical": "red", "warning": "yellow"}.get(severity(str(row["task"])), "dim")
         out().print(f"  [{colour}]short[/] {_escape(row['task'])}: {row['delivered']:g} of {row['required']:g} "
                     f"{row['unit']}: {_escape(row['reason'])}")  # fmt: skip
 

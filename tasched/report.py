@@ -29,6 +29,7 @@ from tasched.model import SchoolData
 from tasched.rota_io import write_atomic
 from tasched.week import class_meetings, open_slots, pupil_places, shape_of
 from tasched.when import DaySlot, WhenError, parse_when
+from tasched.words import ALL_MET, PROVEN, headline, severity, shortfall_headline, tier_result
 
 __all__ = ["KINDS", "build_report", "render_html_report", "write_html_report"]
 
@@ -135,6 +136,11 @@ def build_report(school: SchoolData, rota: dict[str, Any], *, source: str = "rot
     cost = kpis.get("cost") or {}
     summary = {
         "status": meta.get("status", "unknown"),
+        "result": headline(meta),
+        "result_class": {ALL_MET: "all", PROVEN: "proven"}.get(headline(meta), "more"),
+        "headline": shortfall_headline(shortfalls),
+        "severe": any(severity(str(s.get("task", ""))) == "critical" for s in shortfalls),
+        "tiers": [tier_result(t) for t in meta.get("tiers") or []],
         "gap": _percent(meta.get("gap")),
         "objective": meta.get("objective"),
         "bound": meta.get("bound"),
@@ -204,6 +210,15 @@ def _anchor(prefix: str, ident: str) -> str:
     return prefix + "-" + re.sub(r"\s+", "_", ident)
 
 
+def _share_style(share: float) -> str:
+    """A heat-map background from red (nothing met) through amber to green (all met)."""
+    share = max(0.0, min(1.0, share))
+    return f"background: hsl({round(share * 120)}, 70%, {round(80 + share * 8)}%)"
+
+
+CRITICAL_STYLE = "background: #fde0dd; color: #b3261e"  # .sev-critical: any EHC hour short is red
+
+
 def _percent(value: Any) -> str:
     return "–" if value is None else f"{float(value):.1%}"
 
@@ -224,14 +239,8 @@ def _shortfall(row: dict[str, Any]) -> dict[str, Any]:
         "delivered": f"{delivered:g}",
         "unit": str(row.get("unit", "")),
         "reason": str(row.get("reason", "")),
-        "share": _share_style(delivered / required if required else 1.0),
+        "severity": severity(str(row.get("task", ""))),
     }
-
-
-def _share_style(share: float) -> str:
-    """A background from red (nothing met) through amber to green (all met)."""
-    share = max(0.0, min(1.0, share))
-    return f"background: hsl({round(share * 120)}, 70%, {round(80 + share * 8)}%)"
 
 
 def _task_kind(row: Row) -> str:
@@ -423,7 +432,7 @@ def _pupils(week: _Week, rows: list[tuple[DaySlot, Row]], pupil_kpis: dict[str, 
                 "required": _hours(required),
                 "delivered": _hours(delivered),
                 "met": delivered + 1e-9 >= required,
-                "style": _share_style(delivered / required if required else 1.0),
+                "style": "" if delivered + 1e-9 >= required else CRITICAL_STYLE,
                 "plan": _plan_text(plan),
                 "given_by": given_by,
                 "grid": grid,

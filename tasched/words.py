@@ -100,6 +100,38 @@ __all__ = [
     "duration",
     "headline",
     "plural",
+    "severity",
+    "shortfall_headline",
     "tier_label",
     "tier_result",
 ]
+
+
+# Severity by tier: statutory and safety shortfalls are red everywhere.
+SEVERITY = {"pupil": "critical", "medical": "critical", "duty": "warning", "intervention": "warning"}
+
+
+def severity(task: str) -> str:
+    """`critical` (EHC hours, medical cover), `warning` (duties, interventions) or `minor`."""
+    return SEVERITY.get(task.partition(":")[0], "minor")
+
+
+def shortfall_headline(shortfalls: list[Mapping[str, Any]]) -> str:
+    """One line for the top of every output, worst first, e.g.
+    `2 pupils short of plan hours; 1 medical cover gap; 3 classes short of support`."""
+    kinds: dict[str, int] = {}
+    for row in shortfalls:
+        kind = str(row.get("task", "")).partition(":")[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    parts = [
+        plural(kinds[kind], one, many)
+        for kind, one, many in (
+            ("pupil", "pupil short of plan hours", "pupils short of plan hours"),
+            ("medical", "pupil without full medical cover", "pupils without full medical cover"),
+            ("duty", "duty not fully staffed", "duties not fully staffed"),
+            ("intervention", "intervention short of sessions", "interventions short of sessions"),
+            ("class", "class short of support", "classes short of support"),
+        )
+        if kinds.get(kind)
+    ]
+    return "; ".join(parts) if parts else ALL_MET

@@ -437,3 +437,29 @@ def test_renders_in_headless_chromium(school: SchoolData, tmp_path: Path) -> Non
     for expected in ("s1", "s2", "s3", "p1", "£1,234.50", 'id="staff-s3"', 'id="pupil-p1"'):
         assert expected in dom
     assert "<script>alert" not in dom
+
+
+def test_plain_words_and_severity_on_the_page(school: SchoolData) -> None:
+    """The page leads with what is short, worst in red; solver figures are tucked away."""
+    tiers = [
+        {"tier": "ehcp_hours", "status": "optimal", "short": 60, "unit": "minutes", "bound": 60, "seconds": 1},
+        {"tier": "class_support", "status": "feasible", "short": 120, "unit": "adult-minutes", "bound": 0,
+         "seconds": 1},
+    ]  # fmt: skip
+    ehc = {"task": "pupil:p1", "required": 2, "delivered": 1, "unit": "hours", "reason": "r"}
+    medical = {"task": "medical:p1", "required": 50, "delivered": 49, "unit": "slot-minutes", "reason": "r"}
+    rota = {**ROTA, "meta": {**ROTA["meta"], "status": "feasible", "tiers": tiers},
+            "shortfalls": [ehc, medical, *ROTA["shortfalls"]]}  # fmt: skip
+    view = build_report(school, rota)
+    summary = view["summary"]
+    assert summary["headline"] == (
+        "1 pupil short of plan hours; 1 pupil without full medical cover; 1 class short of support"
+    )
+    assert summary["severe"] and summary["result"] == "could improve with more time"
+    assert summary["tiers"][0] == "EHC hours: 1 h short; no rota under these rules does better (proven)"
+    # 49 of 50 minutes of medical cover is still red: severity is by tier, not by ratio.
+    assert [s["severity"] for s in view["shortfalls"]] == ["critical", "critical", "minor"]
+    page = render_html_report(school, rota)
+    assert 'class="headline sev-critical"' in page and '<tr class="sev-critical">' in page
+    summary_html = page[page.index('<section id="summary">') : page.index("<details")]
+    assert "gap" not in summary_html.lower() and "objective" not in summary_html.lower()
