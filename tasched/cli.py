@@ -285,10 +285,9 @@ def _print_solved(rota: Rota, output: Path | None, previous: Path | None, verbos
             out().print(f"  {_escape(tier_result(tier))} [dim](bound {tier.get('bound')}, {tier['seconds']} s)[/]")
     if "changes" in meta:
         c = meta["changes"]
-        out().print(f"  changes from {_escape(str(previous))}: {c['rows_kept']} rows kept, "
-                    f"{c['rows_removed']} removed, {c['rows_added']} added; staff: "
-                    f"{_escape(', '.join(c['staff_affected']) or 'none')}; pupils: "
-                    f"{_escape(', '.join(c['pupils_affected']) or 'none')}")  # fmt: skip
+        out().print(f"  changes from {_escape(str(previous))}: {_escape(c.get('summary', ''))}")
+        if verbose:
+            out().print(f"  {c['rows_kept']} rows kept, {c['rows_removed']} removed, {c['rows_added']} added")
     for row in rota.shortfalls:
         colour = {"critical": "red", "warning": "yellow"}.get(severity(str(row["task"])), "dim")
         out().print(f"  [{colour}]short[/] {_escape(row['task'])}: {row['delivered']:g} of {row['required']:g} "

@@ -18,6 +18,7 @@ from tasched.loader import load_school
 from tasched.model import SchoolData
 from tasched.rota_io import input_digest, read_rota, refuse_overwriting_input, write_rota
 from tasched.solution import Rota
+from tasched.words import changes_in_words
 
 
 def findings_for(data: SchoolData) -> list[Finding]:
@@ -111,6 +112,8 @@ def solve_file(
         started=started,
     )
     rota.meta["warnings"] = [str(f) for f in findings]
+    if last is not None and "changes" in rota.meta:
+        rota.meta["changes"]["summary"] = changes_in_words(last["assignments"], rota.assignments)
     if output is not None:
         write_rota(rota.to_dict(), output, school=data)
     return rota

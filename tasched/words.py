@@ -97,6 +97,7 @@ __all__ = [
     "PROVEN",
     "TIER_LABELS",
     "amount",
+    "changes_in_words",
     "duration",
     "headline",
     "plural",
@@ -135,3 +136,45 @@ def shortfall_headline(shortfalls: list[Mapping[str, Any]]) -> str:
         if kinds.get(kind)
     ]
     return "; ".join(parts) if parts else ALL_MET
+
+
+def _names(ids: list[str]) -> str:
+    ids = sorted(set(ids))
+    return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
+
+
+def changes_in_words(before: list[Mapping[str, Any]], after: list[Mapping[str, Any]]) -> str:
+    """What a re-solve changed, as a person would say it:
+    `S05's Tue went to S03 and S11; nothing else moved`."""
+
+    def key(row: Mapping[str, Any]) -> tuple[str, str, str, str]:
+        return (str(row["staff"]), str(row["day"]), str(row["slot"]), str(row["task"]))
+
+    old, new = {key(r) for r in before}, {key(r) for r in after}
+    removed, added = sorted(old - new), sorted(new - old)
+    if not removed and not added:
+        return "nothing moved"
+    takers: dict[tuple[str, str, str], list[str]] = {}
+    for staff, day, slot, task in added:
+        takers.setdefault((day, slot, task), []).append(staff)
+    lost: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for staff, day, slot, task in removed:
+        lost.setdefault((staff, day), []).append((slot, task))
+    explained: set[tuple[str, str, str, str]] = set()
+    parts = []
+    days = {d: i for i, d in enumerate(dict.fromkeys(str(r["day"]) for r in [*before, *after]))}
+    for (staff, day), rows in sorted(lost.items(), key=lambda item: (days.get(item[0][1], 0), item[0][0])):
+        went = [s for slot, task in rows for s in takers.get((day, slot, task), [])]
+        explained |= {(s, day, slot, task) for slot, task in rows for s in takers.get((day, slot, task), [])}
+        what = f"{staff}'s {day}" if len(rows) > 1 else f"{staff}'s {day} {rows[0][0]}"
+        dropped = sum(1 for slot, task in rows if not takers.get((day, slot, task)))
+        if not went:
+            parts.append(f"{what} was dropped")
+        else:
+            parts.append(f"{what} went to {_names(went)}" + (f" ({plural(dropped, 'task')} dropped)" if dropped else ""))
+    others = [row for row in added if row not in explained]
+    if others:
+        parts.append(f"{_names([r[0] for r in others])} took on {plural(len(others), 'more task')}")
+    else:
+        parts.append("nothing else moved")
+    return "; ".join(parts)

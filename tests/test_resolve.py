@@ -71,6 +71,32 @@ def test_an_absence_changes_only_the_rows_it_forces(tmp_path: Path) -> None:
     changes = second.meta["changes"]
     assert changes["rows_removed"] == len(forced)
     assert "TA1" in changes["staff_affected"]
+    # Said as a person would: whose Tuesday went to whom, and that nothing else moved.
+    summary = changes["summary"]
+    assert summary.startswith("TA1's Tue") and " went to " in summary, summary
+    assert summary.endswith("nothing else moved"), summary
+
+
+def test_changes_in_words() -> None:
+    from tasched.words import changes_in_words
+
+    def row(staff: str, day: str, slot: str, task: str) -> dict[str, str]:
+        return {"staff": staff, "day": day, "slot": slot, "task": task}
+
+    before = [
+        row("TA05", "Tue", "P1", "class:A"),
+        row("TA05", "Tue", "P2", "pupil:P1"),
+        row("TA01", "Mon", "P1", "duty:x"),
+    ]
+    after = [
+        row("TA03", "Tue", "P1", "class:A"),
+        row("TA11", "Tue", "P2", "pupil:P1"),
+        row("TA01", "Mon", "P1", "duty:x"),
+    ]
+    assert changes_in_words(before, after) == "TA05's Tue went to TA03 and TA11; nothing else moved"
+    assert changes_in_words(before, before) == "nothing moved"
+    dropped = changes_in_words(before, after[1:] + [row("TA09", "Wed", "P1", "class:B")])
+    assert dropped == "TA05's Tue went to TA11 (1 task dropped); TA09 took on 1 more task"
 
 
 def second_absences(data):  # type: ignore[no-untyped-def]
