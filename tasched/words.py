@@ -171,7 +171,9 @@ def changes_in_words(before: list[Mapping[str, Any]], after: list[Mapping[str, A
         if not went:
             parts.append(f"{what} was dropped")
         else:
-            parts.append(f"{what} went to {_names(went)}" + (f" ({plural(dropped, 'task')} dropped)" if dropped else ""))
+            parts.append(
+                f"{what} went to {_names(went)}" + (f" ({plural(dropped, 'task')} dropped)" if dropped else "")
+            )
     others = [row for row in added if row not in explained]
     if others:
         parts.append(f"{_names([r[0] for r in others])} took on {plural(len(others), 'more task')}")
