@@ -50,7 +50,9 @@ def test_quick_run_writes_the_table(tmp_path: Path) -> None:
     generate.write("tiny", instances)
     out = tmp_path / "results"
     rows = run.run(["tiny"], times=(1.0, 2.0), workers=2, out_dir=out, instances=instances, echo=False)
-    assert (out / "results.md").read_text(encoding="utf-8").count("| tiny |") == 3
+    text = (out / "results.md").read_text(encoding="utf-8")
+    assert text.count("| tiny | ehcp_hours |") == 1  # one row per demand tier
+    assert "| tiny | soft_goals |" in text
     assert (out / "scaling.png").stat().st_size > 0
     with (out / "results.csv").open(encoding="utf-8") as f:
         table = list(csv.DictReader(f))
@@ -59,3 +61,20 @@ def test_quick_run_writes_the_table(tmp_path: Path) -> None:
     assert row["valid"], row["violations"]
     assert row["first_rota_valid"]
     assert row["variables"] > 0 and row["peak_mb"] > 0
+    tiers = row["tiers"].split(";")
+    assert tiers[0] == "ehcp_hours"
+    for setting in ("hand", "tiered_1s", "tiered_2s", "weighted_2s"):
+        assert all(row[f"short_{key}_{setting}"] is not None for key in tiers), setting
+    assert set(run.targets(row, (1.0, 2.0))) >= {"proven", "no_worse", "first_rota", "memory"}
+
+
+def test_tier_amounts_read_the_rows() -> None:
+    from tasched.compile import compile_problem
+
+    school = SchoolData.model_validate(generate.generate("tiny"))
+    problem = compile_problem(school)
+    nothing = run.tier_amounts(problem, [])
+    assert nothing["ehcp_hours"] == sum(p.ehcp.required_minutes for p in problem.pupils if p.ehcp)
+    by_hand = run.tier_amounts(problem, build_rows(school))
+    assert set(by_hand) == set(nothing)
+    assert all(by_hand[k] <= nothing[k] for k in nothing)
