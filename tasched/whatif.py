@@ -370,9 +370,13 @@ def compare(
     variants = [(Scenario(BASE_NAME), data)]
     variants += [(s, apply_scenario(data, s)) for s in scenarios]  # all input errors first
     outcomes: list[Outcome] = []
-    for scenario, school in variants:
+    for k, (scenario, school) in enumerate(variants, start=1):
         if log:
-            log(f"solving {scenario.name} ({len(school.staff)} adults)")
+            left = (len(variants) - k + 1) * float(options["time_limit"])
+            log(
+                f"scenario {k} of {len(variants)}: {scenario.name} ({len(school.staff)} adults), "
+                f"about {left:.0f} s left"
+            )
         outcomes.append(_solve_one(scenario, school, solve, options))
     base = outcomes[0]
     for outcome in outcomes:

@@ -138,6 +138,9 @@ def test_scenario_file_and_excel_side_by_side(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "saves £" in result.stdout and "lose C" in result.stdout
+    # Never silent: each scenario announced with its place in the run and the time left.
+    assert "scenario 1 of 4: current staffing" in result.stderr and "scenario 4 of 4: A shorter" in result.stderr
+    assert "about 10 s left" in result.stderr
     sheet = openpyxl.load_workbook(out)["compare"]
     header = [c.value for c in sheet[1]]
     assert header == ["measure", "current staffing", "remove B", "lose C", "A shorter"]
