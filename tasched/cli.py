@@ -17,9 +17,10 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 
 import tasched
@@ -32,6 +33,20 @@ EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 EXIT_NO_ROTA = 3
 EXIT_INTERRUPTED = 130
+
+
+def _flags_show_no_type() -> None:
+    """Typer 0.2x labels every flag (`--help` too) `<bool>`, as if it took a value: show none."""
+    original = typer.core.TyperOption.display_type_rich
+
+    def display(self: typer.core.TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else original(self, ctx)
+
+    if hasattr(typer.core.TyperOption, "display_type_rich"):
+        typer.core.TyperOption.display_type_rich = display  # type: ignore[method-assign]
+
+
+_flags_show_no_type()
 
 app = typer.Typer(
     name="tasched",
@@ -97,13 +112,14 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+        typer.Option("--version", callback=_version, is_eager=True, metavar="", help="Print the version and exit."),
     ] = False,
     debug: Annotated[
         bool,
         typer.Option(
             "--debug",
             envvar="TASCHED_DEBUG",
+            metavar="",
             help="Show the full traceback of an internal error (or set TASCHED_DEBUG=1).",
         ),
     ] = False,
@@ -200,8 +216,8 @@ def solve(
     workers: Annotated[
         int | None, typer.Option(help="CP-SAT search workers (default: rules.solver.workers); 1 is reproducible.")
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show the CP-SAT search log.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", metavar="", help="Show the CP-SAT search log.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="Print nothing but errors.")] = False,
     previous: Annotated[
         Path | None,
         typer.Option("--previous", help="Last week's rota: keep as much of it as the demands allow."),
@@ -356,7 +372,9 @@ def batch(
         typer.Option("--time-limit", help="Seconds to search a school (default: its rules.solver)."),
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: each school's rules.solver.seed).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the failed schools.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", metavar="", help="Print nothing but the failed schools.")
+    ] = False,
 ) -> None:
     """Solve every school file in a folder and write a trust summary.
 
@@ -442,7 +460,7 @@ def import_timetable(
         list[str] | None,
         typer.Option("--map", help='Which slot each source hour is, e.g. "9.30 - 11.00=P1,11.15 - 12.45=P2".'),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="Print nothing but errors.")] = False,
 ) -> None:
     """Import a class timetable as the `classes` and `lessons` of a school file.
 
@@ -470,9 +488,9 @@ def template(
     output: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).", show_default=False)],
     example: Annotated[
         bool,
-        typer.Option("--example", help="Fill it in with a worked example school."),
+        typer.Option("--example", metavar="", help="Fill it in with a worked example school."),
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Replace OUTPUT if it exists.")] = False,
 ) -> None:
     """Write an Excel workbook to fill in: a sheet per section of the school file.
 
@@ -489,7 +507,7 @@ def template(
 def convert(
     source: Annotated[Path, typer.Argument(help="The school file to read (.yaml or .xlsx).", show_default=False)],
     output: Annotated[Path, typer.Argument(help="The school file to write (.yaml or .xlsx).", show_default=False)],
-    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Replace OUTPUT if it exists.")] = False,
 ) -> None:
     """Convert a school file between YAML and Excel, either way.
 
@@ -554,8 +572,10 @@ def suggest(
     task: Annotated[str | None, typer.Option("--task", help="A task to staff, e.g. pupil:P014 (with --at).")] = None,
     at: Annotated[str | None, typer.Option("--at", help='When, e.g. "Tue P3".')] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Candidates shown per task.")] = 5,
-    show_all: Annotated[bool, typer.Option("--all", help="Also list the adults ruled out, and why.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", metavar="", help="Also list the adults ruled out, and why.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON, for scripts.")] = False,
 ) -> None:
     """Who can cover? A ranked list of adults for each task an absence leaves.
 
@@ -592,7 +612,7 @@ def whatif(
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: rules).")] = None,
     workers: Annotated[int | None, typer.Option(help="CP-SAT workers (default: rules).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="Only the summary.")] = False,
 ) -> None:
     """Compare the current staffing with what-if scenarios, side by side.
 
@@ -622,7 +642,7 @@ def staff_min(
     school: Annotated[Path, typer.Argument(help="The school file.", show_default=False)],
     keep_interventions: Annotated[
         bool,
-        typer.Option("--keep-interventions", help="Every intervention's sessions must run too."),
+        typer.Option("--keep-interventions", metavar="", help="Every intervention's sessions must run too."),
     ] = False,
     allow_reduced_hours: Annotated[
         float | None,
@@ -640,7 +660,7 @@ def staff_min(
         Path | None,
         typer.Option("--plot", help="The frontier as a PNG (default: SCHOOL-frontier.png)."),
     ] = None,
-    no_plot: Annotated[bool, typer.Option("--no-plot", help="Write no PNG.")] = False,
+    no_plot: Annotated[bool, typer.Option("--no-plot", metavar="", help="Write no PNG.")] = False,
     rota: Annotated[
         Path | None,
         typer.Option("--rota", help="Also solve and write the full rota on the chosen staff."),
@@ -649,7 +669,7 @@ def staff_min(
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds per CP-SAT solve.")] = 30,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: rules).")] = None,
     workers: Annotated[int | None, typer.Option(help="CP-SAT workers (default: rules).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="No progress lines.")] = False,
 ) -> None:
     """The cheapest set of the current adults that still meets every EHC plan, the
     medical cover and the duties, and the frontier of cost against EHC hours.

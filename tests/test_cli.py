@@ -191,3 +191,11 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_schema_to_an_unwritable_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_main(["schema", "-o", str(tmp_path / "no" / "such" / "s.json")]) == 2
     assert "cannot write the schema here" in capsys.readouterr().err
+
+
+def test_help_shows_flags_without_bool_oddities() -> None:
+    """`--example` is a flag: its help line shows no `<bool>` type to be filled in."""
+    for command in ("solve", "template", "convert", "batch", "suggest", "whatif", "staff-min", "import-timetable"):
+        result = runner.invoke(cli.app, [command, "--help"], env={"COLUMNS": "120"})
+        assert result.exit_code == 0, result.output
+        assert "<bool>" not in result.output and "BOOLEAN" not in result.output, command
