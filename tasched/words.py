@@ -6,7 +6,7 @@ business manager or a SENCo reads is said here, once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 TIER_LABELS = {
@@ -117,7 +117,7 @@ def severity(task: str) -> str:
     return SEVERITY.get(task.partition(":")[0], "minor")
 
 
-def shortfall_headline(shortfalls: list[Mapping[str, Any]]) -> str:
+def shortfall_headline(shortfalls: Sequence[Mapping[str, Any]]) -> str:
     """One line for the top of every output, worst first, e.g.
     `2 pupils short of plan hours; 1 medical cover gap; 3 classes short of support`."""
     kinds: dict[str, int] = {}
@@ -143,7 +143,7 @@ def _names(ids: list[str]) -> str:
     return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
 
 
-def changes_in_words(before: list[Mapping[str, Any]], after: list[Mapping[str, Any]]) -> str:
+def changes_in_words(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]) -> str:
     """What a re-solve changed, as a person would say it:
     `S05's Tue went to S03 and S11; nothing else moved`."""
 
