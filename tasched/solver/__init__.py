@@ -23,11 +23,7 @@ from tasched.compile import Problem, compile_problem
 from tasched.model import Demand, SchoolData
 from tasched.solution import Delivery, Rota, Row, compute_kpis, shortfall_amounts
 from tasched.solver import demands, goals, rules
-
-try:  # TEMP until bounds.py lands
-    from tasched.solver.bounds import ehc_shortfall_bound
-except ImportError:
-    ehc_shortfall_bound = None  # type: ignore[assignment]
+from tasched.solver.bounds import ehc_shortfall_bound
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
 from tasched.solver.tiers import (
     OPTIMAL,
@@ -239,8 +235,6 @@ def _own_bound(problem: Problem, clock: Clock) -> Callable[[Tier, int], int | No
 
     def bound(tier: Tier, found: int) -> int | None:
         if tier.demand is not Demand.ehcp_hours or tier.priority is not None:
-            return None
-        if ehc_shortfall_bound is None:
             return None
         if "ehc" not in cache:
             cache["ehc"] = ehc_shortfall_bound(problem, time_limit=max(1.0, min(30.0, clock.left() / 3)))
