@@ -62,6 +62,8 @@ def solve_line(update: Mapping[str, Any], markup: bool = False) -> str:
     best = amount(short, unit)
     if markup:
         best = f"[bold]{best}[/]"
+    if update.get("tier") in ("soft_goals", "weighted"):
+        return f"{elapsed}improving {label}: {best}"
     text = f"{elapsed}solving {label}: {best} short"
     if bound > 0 and bound < short:
         text += f", at least {amount(bound, unit)} in any rota"
