@@ -999,6 +999,7 @@ def school_workbook(data: SchoolData | None) -> Workbook:
             _write_table(ws, sheet, value if isinstance(value, list) else [])
         else:
             _write_pairs(ws, sheet, value if isinstance(value, dict) else {})
+    _text_stays_text(book)
     return book
 
 
@@ -1022,6 +1023,26 @@ def _cell_text(value: Any, column: Column) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet (or a CSV saved from it) may take for the start of a formula."""
+
+
+def _text_stays_text(book: Workbook) -> None:
+    """No text we write can be a formula: names and ids come from school files and are untrusted.
+
+    Text starting ``=`` is stored as a string (openpyxl would write it as a formula),
+    and any text starting ``= + - @`` tab or CR carries Excel's quote prefix (the
+    apostrophe a person types), so editing the cell keeps it text. The value itself
+    is unchanged: the school loader reads our own workbooks back to the same text.
+    """
+    for ws in book.worksheets:
+        for cell in ws._cells.values():  # only the cells written (iter_rows would create the rest)
+            value = cell.value
+            if isinstance(value, str) and value.startswith(_FORMULA_START):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def _set(ws: Worksheet, row: int, col: int, value: Any) -> Any:
@@ -1362,6 +1383,7 @@ def rota_workbook(rota: dict[str, Any], school: SchoolData | None = None) -> Wor
     _interventions_sheet(book.create_sheet(names("Interventions")), rows, kpis, week, school)
     _duties_sheet(book.create_sheet(names("Duties")), rows, week, school)
     _assignments_sheet(book.create_sheet(names("Assignments")), rows)
+    _text_stays_text(book)
     return book
 
 
