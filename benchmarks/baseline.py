@@ -38,8 +38,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasched.model import EhcpMode, Paid, SchoolData, minutes_of
-from tasched.when import DaySlot, WeekShape, parse_when
+from tasched.input.model import EhcpMode, Paid, SchoolData, minutes_of
+from tasched.input.when import DaySlot, WeekShape, parse_when
 
 Row = dict[str, Any]
 PRIORITY = {"high": 0, "normal": 1, "low": 2}

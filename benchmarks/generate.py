@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tasched.when import DaySlot, WeekShape, parse_when
+from tasched.input.when import DaySlot, WeekShape, parse_when
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -1499,7 +1499,7 @@ def main(argv: list[str] | None = None) -> int:
         path = write(kind, args.out)
         line = f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
         if args.check:
-            from tasched.validate import validate_file
+            from tasched.io.formats import validate_file
 
             problems = validate_file(path)
             s = summary(draft(kind))

@@ -146,7 +146,7 @@ def tier_amounts(problem: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
     there, so an adult placed in a class as medical cover also counts as its support
     (the model counts only its class-support variables).
     """
-    from tasched.solution import Delivery
+    from tasched.solution.rota import Delivery
 
     d = Delivery(problem, rows)
     out: dict[str, int] = {}
@@ -207,9 +207,9 @@ def peak_mb() -> float:
 
 def child(job: dict[str, Any]) -> None:
     """Solve one school once (tiered or weighted) and write the measurements as JSON."""
-    from tasched.compile import compile_problem
-    from tasched.loader import load_school
-    from tasched.solver import solve
+    from tasched.io.formats import load_school
+    from tasched.problem.compile import compile_problem
+    from tasched.solution import solve
 
     school = load_school(job["path"])
     log_path = job.get("log")
@@ -309,8 +309,8 @@ def run_instance(
     seed: int = SEED,
     echo: bool = False,
 ) -> dict[str, Any]:
-    from tasched.compile import compile_problem
-    from tasched.loader import load_school
+    from tasched.io.formats import load_school
+    from tasched.problem.compile import compile_problem
 
     school = load_school(path)
     row: dict[str, Any] = {"instance": name, **size_of(school)}
@@ -376,10 +376,10 @@ def run_instance(
 
 
 def counting_ehc_bound(path: Path) -> int:
-    """EHC minutes no rota can deliver, proven by counting (tasched.diagnose)."""
-    from tasched.compile import compile_problem
-    from tasched.diagnose import unavoidable_ehc_minutes
-    from tasched.loader import load_school
+    """EHC minutes no rota can deliver, proven by counting (tasched.problem.diagnose)."""
+    from tasched.io.formats import load_school
+    from tasched.problem.compile import compile_problem
+    from tasched.problem.diagnose import unavoidable_ehc_minutes
 
     problem = compile_problem(load_school(path), limit_candidates=False)
     return int(sum(unavoidable_ehc_minutes(problem).values()))
@@ -615,7 +615,7 @@ def markdown(
         "found; not reached = the time ran out first). Bound: the tiered "
         f"{max(times):g} s solve's proven lower bound for the tier. Counting: EHC minutes no "
         "rota can deliver, by counting slots and eligible adults "
-        "(tasched.diagnose.unavoidable_ehc_minutes). Soft goals: the weighted penalty of the "
+        "(tasched.problem.diagnose.unavoidable_ehc_minutes). Soft goals: the weighted penalty of the "
         "soft goals (meta.objective_terms × 10), not computed for the by-hand rota.",
         "",
     ]

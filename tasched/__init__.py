@@ -10,32 +10,27 @@ The public API, used by the CLI itself so a trust can script it:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-__version__ = "0.1.0"
+from tasched._version import __version__
+from tasched.input.model import SchoolData
+from tasched.io.formats import load_school
+from tasched.solution import solve as _solve
+from tasched.verify import verify
 
 __all__ = ["__version__", "check", "load", "solve"]
-
-if TYPE_CHECKING:
-    from tasched.model import SchoolData
 
 
 def load(path: str) -> SchoolData:
     """Read and validate a school file (.yaml or .xlsx); raises InputError listing every problem."""
-    from tasched.loader import load_school
-
     return load_school(path)
 
 
 def solve(school: SchoolData, **options: Any) -> Any:
     """Build the week's rota with CP-SAT; returns a Rota (see tasched.solution)."""
-    from tasched.solver import solve as _solve
-
     return _solve(school, **options)
 
 
 def check(school: SchoolData, rota: dict[str, Any]) -> Any:
     """Judge a rota against the spec with the independent verifier."""
-    from tasched.verify import verify
-
     return verify(school, rota)

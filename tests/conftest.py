@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from tasched.errors import InputError, Problem
-from tasched.loader import build_school, parse_yaml
-from tasched.model import SchoolData
-from tasched.validate import check_school
+from tasched.input.model import SchoolData
+from tasched.input.validate import check_school
+from tasched.io.loader import build_school, parse_yaml
 
 SAMPLE_YAML = textwrap.dedent(
     """\

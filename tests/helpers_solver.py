@@ -19,13 +19,14 @@ from typing import Any
 
 import pytest
 
-import tasched.compile
+import tasched.problem.compile
+import tasched.solution
 import tasched.solver
-from tasched.compile import Problem
-from tasched.model import SchoolData
-from tasched.solution import Rota
+from tasched.input.model import SchoolData
+from tasched.input.when import parse_when
+from tasched.problem.compile import Problem
+from tasched.solution.rota import Rota
 from tasched.verify import format_report, verify
-from tasched.when import parse_when
 
 Row = dict[str, Any]
 
@@ -82,7 +83,7 @@ def make_school(
 
 def solve_ok(school: SchoolData, **kw: Any) -> Rota:
     """Solve reproducibly; the rota must be optimal and pass the independent verifier."""
-    rota = tasched.solver.solve(school, **{**SOLVE_SETTINGS, **kw})
+    rota = tasched.solution.solve(school, **{**SOLVE_SETTINGS, **kw})
     assert rota.meta["status"] == "optimal", f"status {rota.meta['status']}: {rota.meta}"
     report = verify(school, rota.to_dict())
     assert report.ok, format_report(report) + "\n" + show(rota)
@@ -95,7 +96,7 @@ def solve_any(school: SchoolData, **kw: Any) -> Rota:
     No rota at all is an error, not a failed assertion: a test with its rule dropped
     must fail on what it asserts, not because there was nothing to look at.
     """
-    rota = tasched.solver.solve(school, **{**SOLVE_SETTINGS, **kw})
+    rota = tasched.solution.solve(school, **{**SOLVE_SETTINGS, **kw})
     if rota.meta["status"] not in ("optimal", "feasible"):
         raise RuntimeError(f"no rota once the rule was dropped: {rota.meta}")
     return rota
@@ -194,7 +195,7 @@ def eligible_ignoring(what: str) -> Drop:
         return [a.index for a in adults if (what == "works" or t in a.works) and (what == "skills" or a.can(skills))]
 
     def apply(monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(tasched.compile, "_eligible", eligible)
+        monkeypatch.setattr(tasched.problem.compile, "_eligible", eligible)
 
     return Drop(f"candidates ignore {what}", apply)
 

@@ -1,6 +1,6 @@
 """Hypothesis strategies of small valid schools, shared by loader, validation and solver tests.
 
-``schools()`` draws a SchoolData that passes every check of tasched.validate: ids
+``schools()`` draws a SchoolData that passes every check of tasched.input.validate: ids
 exist, no pupil's classes clash, every intervention fits some slot, every EHC
 plan has a slot to be given in. Schools are small (2-3 days, 3-6 slots, up to 6
 staff, 4 classes and 5 pupils) so a solver handles one in well under a second.
@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tasched.model import NEED_CODES, SchoolData, minutes_of
+from tasched.input.model import NEED_CODES, SchoolData, minutes_of
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri")
 SKILLS = ("first_aid", "team_teach", "elsa", "neli", "signing")

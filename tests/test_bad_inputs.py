@@ -74,7 +74,7 @@ DRIVER = r"""
 import json, os, sys
 import tasched.cli
 try:
-    import tasched.excel  # imported once, before forking
+    import tasched.io.excel  # imported once, before forking
 except ImportError:
     pass
 jobs, folder = json.load(sys.stdin)
@@ -290,8 +290,8 @@ rooms:
 """
 """The school every corpus file and workbook case starts from: valid, with a rota to find."""
 
-HAVE_EXCEL = importlib.util.find_spec("tasched.excel") is not None
-needs_excel = pytest.mark.skipif(not HAVE_EXCEL, reason="tasched.excel (the .xlsx reader) is not importable yet")
+HAVE_EXCEL = importlib.util.find_spec("tasched.io.excel") is not None
+needs_excel = pytest.mark.skipif(not HAVE_EXCEL, reason="tasched.io.excel (the .xlsx reader) is not importable yet")
 Book = Any  # an openpyxl Workbook
 Change = Callable[[Book], str | None]  # edits the book; returns the cell it broke (sheet!A1)
 
@@ -388,8 +388,8 @@ EXCEL_CASES: dict[str, tuple[Change, str]] = {
 
 def base_workbook() -> Book:
     """The base school as a workbook, written by tasched itself."""
-    from tasched.excel import school_workbook
-    from tasched.loader import build_school, parse_yaml
+    from tasched.io.excel import school_workbook
+    from tasched.io.loader import build_school, parse_yaml
 
     doc = parse_yaml(BASE, "base.yaml")
     return school_workbook(build_school(doc.data, doc.locate, doc.problems))

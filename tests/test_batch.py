@@ -15,11 +15,12 @@ from conftest import SAMPLE_YAML
 from rich.console import Console
 from typer.testing import CliRunner
 
-from tasched import batch, cli
-from tasched.batch import BatchOptions, BatchReport, SchoolTask
+from tasched import cli
 from tasched.errors import InputError
-from tasched.progress import BatchProgress
-from tasched.run import check_files
+from tasched.jobs import batch
+from tasched.jobs.batch import BatchOptions, BatchReport, SchoolTask
+from tasched.jobs.progress import BatchProgress
+from tasched.jobs.run import check_files
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

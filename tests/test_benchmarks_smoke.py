@@ -16,8 +16,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import generate, run  # noqa: E402
 from benchmarks.baseline import build_rows  # noqa: E402
-from tasched.model import SchoolData  # noqa: E402
-from tasched.validate import check_school, validate_file  # noqa: E402
+from tasched.input.model import SchoolData  # noqa: E402
+from tasched.input.validate import check_school  # noqa: E402
+from tasched.io.formats import validate_file  # noqa: E402
 
 
 def test_generate_is_valid_and_deterministic() -> None:
@@ -69,7 +70,7 @@ def test_quick_run_writes_the_table(tmp_path: Path) -> None:
 
 
 def test_tier_amounts_read_the_rows() -> None:
-    from tasched.compile import compile_problem
+    from tasched.problem.compile import compile_problem
 
     school = SchoolData.model_validate(generate.generate("tiny"))
     problem = compile_problem(school)

@@ -14,10 +14,10 @@ from helpers_solver import make_school, solve_ok
 from hypothesis import HealthCheck, given, settings
 from strategies import schools
 
-from tasched.compile import compile_problem
-from tasched.model import SchoolData
-from tasched.solution import Rota
-from tasched.solver import solve
+from tasched.input.model import SchoolData
+from tasched.problem.compile import compile_problem
+from tasched.solution import solve
+from tasched.solution.rota import Rota
 from tasched.solver.bounds import ehc_shortfall_bound
 
 WEEK = ("Mon", "Tue", "Wed", "Thu", "Fri")  # three hour-long lessons a day: 15 lesson hours

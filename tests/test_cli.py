@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import tasched
 from tasched import cli
 from tasched.errors import InputError, Problem
-from tasched.model import json_schema
+from tasched.input.model import json_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -129,7 +129,7 @@ def test_internal_error_is_short(
         raise RuntimeError("boom")
 
     monkeypatch.delenv("TASCHED_DEBUG", raising=False)
-    monkeypatch.setattr(tasched, "load", broken)
+    monkeypatch.setattr(cli, "load_school", broken)
     assert run_main(["validate", str(write(SAMPLE_YAML))]) == 1
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom; please report it" in err

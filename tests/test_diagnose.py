@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tasched.compile import compile_problem
-from tasched.diagnose import diagnose
-from tasched.model import SchoolData
+from tasched.input.model import SchoolData
+from tasched.problem.compile import compile_problem
+from tasched.problem.diagnose import diagnose
 
 
 def school(**sections: Any) -> dict[str, Any]:

@@ -30,9 +30,9 @@ import pytest
 from pydantic import ValidationError
 
 from tasched.errors import InputError
-from tasched.loader import parse_yaml
-from tasched.model import SchoolData
-from tasched.validate import check_school
+from tasched.input.model import SchoolData
+from tasched.input.validate import check_school
+from tasched.io.loader import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "format.md"

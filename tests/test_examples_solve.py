@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tasched.loader import load_school
-from tasched.run import findings_for
-from tasched.solver import solve
+from tasched.io.formats import load_school
+from tasched.jobs.run import findings_for
+from tasched.solution import solve
 from tasched.verify import format_report, verify
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))

@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 
 from tasched import cli
 from tasched.errors import InputError, Problem
-from tasched.excel import (
+from tasched.input.model import SchoolData
+from tasched.io.excel import (
     SHEETS,
-    convert_school,
     read_rota_workbook,
     rota_workbook,
     school_workbook,
@@ -29,8 +29,8 @@ from tasched.excel import (
     write_school_workbook,
     write_template,
 )
-from tasched.loader import dump_school, load_school, parse_yaml
-from tasched.model import SchoolData
+from tasched.io.formats import convert_school, load_school
+from tasched.io.loader import dump_school, parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "primary-1fe.yaml"
@@ -45,7 +45,7 @@ def sample_school() -> SchoolData:
 
 
 def load_school_text(text: str) -> SchoolData:
-    from tasched.loader import build_school
+    from tasched.io.loader import build_school
 
     doc = parse_yaml(text, "school.yaml")
     return build_school(doc.data, doc.locate, doc.problems)

@@ -26,10 +26,10 @@ from pydantic import ValidationError
 from strategies import school_dicts
 
 from tasched.errors import InputError, Problem
-from tasched.loader import build_school, parse_yaml
-from tasched.model import SchoolData
-from tasched.validate import check_school
-from tasched.when import SLOT_KINDS, WeekShape, WhenError, parse_when
+from tasched.input.model import SchoolData
+from tasched.input.validate import check_school
+from tasched.input.when import SLOT_KINDS, WeekShape, WhenError, parse_when
+from tasched.io.loader import build_school, parse_yaml
 
 FUZZ = settings(
     max_examples=200,
@@ -289,11 +289,11 @@ def _base_workbook_bytes() -> bytes:
 )
 def test_excel_cells(edits: list[tuple[str, int, int, Any]], tmp_path_factory: Any) -> None:
     """Any values typed into any cells of a valid workbook: a clean problem at a cell, or fine."""
-    pytest.importorskip("tasched.excel")
+    pytest.importorskip("tasched.io.excel")
     import openpyxl
     from openpyxl.utils.exceptions import IllegalCharacterError
 
-    from tasched.loader import load_school
+    from tasched.io.formats import load_school
 
     book = openpyxl.load_workbook(io.BytesIO(_base_workbook_bytes()))
     for sheet, row, col, value in edits:

@@ -215,7 +215,7 @@ def test_output_equal_to_input_is_refused(spelling: str, tmp_path: Path) -> None
 
 def test_write_atomic_leaves_no_partial_file(tmp_path: Path) -> None:
     """A write that fails half-way leaves the old file as it was and no temporary file."""
-    from tasched.rota_io import write_atomic
+    from tasched.io.files import write_atomic
 
     target = tmp_path / "rota.yaml"
     target.write_text("old: rota\n", encoding="utf-8")
@@ -232,7 +232,7 @@ def test_write_atomic_leaves_no_partial_file(tmp_path: Path) -> None:
 
 def test_written_rota_has_ordinary_permissions(tmp_path: Path) -> None:
     """The temporary file's private mode (0600) is not carried over to the rota."""
-    from tasched.rota_io import write_atomic
+    from tasched.io.files import write_atomic
 
     target = tmp_path / "rota.yaml"
     write_atomic(target, lambda handle: handle.write(b"meta: {}\n"))

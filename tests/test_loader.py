@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from strategies import school_dicts, schools
 
 import tasched
-from tasched import loader
 from tasched.errors import InputError, Problem
-from tasched.loader import build_school, dump_school, load_school, parse_yaml
-from tasched.model import SchoolData
+from tasched.input.model import SchoolData
+from tasched.io import loader
+from tasched.io.formats import load_school
+from tasched.io.loader import build_school, dump_school, parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -117,7 +118,7 @@ def test_missing_file_folder_and_suffix(tmp_path: Path, write: Callable[..., Pat
     assert "cannot read '.json' files" in problem.message and ".xlsx" in problem.message
 
 
-@pytest.mark.skipif(importlib.util.find_spec("tasched.excel") is not None, reason="Excel reader present")
+@pytest.mark.skipif(importlib.util.find_spec("tasched.io.excel") is not None, reason="Excel reader present")
 def test_excel_without_reader_is_a_clean_message(write: Callable[..., Path]) -> None:
     (problem,) = load_error(write(b"PK", "school.xlsx"))
     assert "save the school as YAML" in problem.message

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from tasched.errors import InputError
-from tasched.loader import build_school, parse_yaml
+from tasched.io.loader import build_school, parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,7 +11,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from tasched import cli
-from tasched.progress import BatchProgress, SolveProgress, gap_of, school_line, solve_line
+from tasched.jobs.progress import BatchProgress, SolveProgress, gap_of, school_line, solve_line
 
 runner = CliRunner()
 

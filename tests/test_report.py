@@ -16,9 +16,9 @@ import yaml
 import tasched
 from tasched import cli
 from tasched.errors import InputError
-from tasched.loader import build_school, parse_yaml
-from tasched.model import SchoolData
-from tasched.report import build_report, render_html_report, write_html_report
+from tasched.input.model import SchoolData
+from tasched.io.loader import build_school, parse_yaml
+from tasched.io.report import build_report, render_html_report, write_html_report
 
 SCHOOL = textwrap.dedent(
     """\

@@ -92,7 +92,7 @@ def test_same_seed_and_one_worker_give_the_same_rota(school: str, limit: str, tm
 
 def test_digest_changes_with_the_input(tmp_path: Path) -> None:
     """The digest is of the input's bytes: a one-character edit changes it."""
-    from tasched.rota_io import input_digest
+    from tasched.io.files import input_digest
 
     one, two = tmp_path / "a.yaml", tmp_path / "b.yaml"
     one.write_bytes(PRIMARY.read_bytes())

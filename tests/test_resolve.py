@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from tasched.loader import load_school
-from tasched.run import solve_file
+from tasched.io.formats import load_school
+from tasched.jobs.run import solve_file
 from tasched.verify import verify
 
 SCHOOL = """
@@ -78,7 +78,7 @@ def test_an_absence_changes_only_the_rows_it_forces(tmp_path: Path) -> None:
 
 
 def test_changes_in_words() -> None:
-    from tasched.words import changes_in_words
+    from tasched.solution.words import changes_in_words
 
     def row(staff: str, day: str, slot: str, task: str) -> dict[str, str]:
         return {"staff": staff, "day": day, "slot": slot, "task": task}
@@ -100,7 +100,7 @@ def test_changes_in_words() -> None:
 
 
 def second_absences(data):  # type: ignore[no-untyped-def]
-    from tasched.model import Absence
+    from tasched.input.model import Absence
 
     return [*data.absences, Absence(staff="TA1", when="Tue")]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from strategies import schools
 
-from tasched.model import SchoolData
-from tasched.solver import solve
+from tasched.input.model import SchoolData
+from tasched.solution import solve
 from tasched.verify import format_report, verify
 
 
@@ -31,8 +31,9 @@ def test_every_rota_of_a_random_school_is_valid(school: SchoolData) -> None:
 def test_the_greedy_warm_start_alone_is_a_valid_rota(school: SchoolData) -> None:
     """The greedy rota keeps every hard rule: the verifier passes it, and CP-SAT
     accepts it as a complete solution of the model."""
-    from tasched.compile import compile_problem
-    from tasched.solver import add_hint, build_model, complete_hint, finish_rota, rows_of
+    from tasched.problem.compile import compile_problem
+    from tasched.solution import finish_rota
+    from tasched.solver import add_hint, build_model, complete_hint, rows_of
     from tasched.solver.warm_start import warm_start
 
     problem = compile_problem(school)
@@ -49,7 +50,7 @@ def test_with_no_time_to_search_the_greedy_rota_is_returned() -> None:
     """A time limit too short for CP-SAT still gives a valid rota: the greedy one."""
     from pathlib import Path
 
-    from tasched.loader import load_school
+    from tasched.io.formats import load_school
 
     school = load_school(Path(__file__).parent.parent / "examples" / "primary-1fe.yaml")
     rota = solve(school, time_limit=0.01, workers=2)

@@ -35,9 +35,9 @@ from helpers_solver import (
     without,
 )
 
-from tasched.compile import Problem
-from tasched.model import SchoolData
-from tasched.solution import Rota
+from tasched.input.model import SchoolData
+from tasched.problem.compile import Problem
+from tasched.solution.rota import Rota
 from tasched.solver import demands, goals, rules
 
 Test = Callable[..., None]

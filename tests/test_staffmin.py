@@ -1,4 +1,4 @@
-"""Cheapest staffing (tasched.staffmin): checked against brute force on a small school."""
+"""Cheapest staffing (tasched.analysis.staffmin): checked against brute force on a small school."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ import yaml
 from helpers_solver import make_school
 from typer.testing import CliRunner
 
+import tasched.solution
 import tasched.solver
 from tasched import cli
-from tasched.loader import dump_school
-from tasched.model import SchoolData
-from tasched.staffmin import annual_pay, plot_frontier, staff_min, statutory_school, subset
+from tasched.analysis.staffmin import annual_pay, plot_frontier, staff_min, statutory_school, subset
+from tasched.input.model import SchoolData
+from tasched.io.loader import dump_school
 from tasched.verify import format_report, verify
 
 runner = CliRunner()
@@ -49,7 +50,7 @@ def school() -> SchoolData:
 
 
 def meets_statutory(data: SchoolData) -> bool:
-    rota = tasched.solver.solve(data, **FAST)
+    rota = tasched.solution.solve(data, **FAST)
     assert rota.status == "optimal", rota.meta
     return not any(s["task"].startswith(STATUTORY) for s in rota.shortfalls)
 

@@ -1,4 +1,4 @@
-"""Who can cover? Ranked candidates for an absent adult's tasks (tasched.suggest)."""
+"""Who can cover? Ranked candidates for an absent adult's tasks (tasched.analysis.suggest)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from helpers_solver import make_school
 from typer.testing import CliRunner
 
 from tasched import cli
+from tasched.analysis.suggest import suggest
 from tasched.errors import InputError
-from tasched.loader import dump_school
-from tasched.model import SchoolData
-from tasched.suggest import suggest
+from tasched.input.model import SchoolData
+from tasched.io.loader import dump_school
 
 runner = CliRunner()
 

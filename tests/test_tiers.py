@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from helpers_solver import make_school, shortfall
 
+import tasched.solution
 import tasched.solver
 from tasched.solver.tiers import gap_of, overall_status
 from tasched.verify import format_report, verify
@@ -31,7 +32,7 @@ def trade_school(**rules: Any) -> Any:
 
 
 def solve(school: Any, **kw: Any) -> Any:
-    rota = tasched.solver.solve(school, workers=1, seed=0, time_limit=10, **kw)
+    rota = tasched.solution.solve(school, workers=1, seed=0, time_limit=10, **kw)
     report = verify(school, rota.to_dict())
     assert report.ok, format_report(report)
     return rota

@@ -14,7 +14,7 @@ import yaml
 import tasched
 from tasched import cli
 from tasched.errors import InputError
-from tasched.timetable_import import (
+from tasched.io.timetable_import import (
     detect_format,
     import_file,
     import_timetable,
@@ -60,7 +60,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def merged_school(tmp_path: Path, part: Path) -> tasched.model.SchoolData:
+def merged_school(tmp_path: Path, part: Path) -> tasched.input.model.SchoolData:
     """A small school: the calendar, one adult and the imported part, loaded as a user would."""
     doc: dict[str, Any] = {"school": {"name": "Imported", "phase": "secondary"}}
     doc.update(yaml.safe_load(CALENDAR))

@@ -14,11 +14,12 @@ from conftest import SAMPLE_YAML, check_variant, problems_in, sample
 from hypothesis import HealthCheck, given, settings
 from strategies import schools
 
-from tasched.compile import compile_problem
-from tasched.diagnose import diagnose
 from tasched.errors import Problem
-from tasched.model import SchoolData
-from tasched.validate import check_school, typo_of, validate_file, when_fields
+from tasched.input.model import SchoolData
+from tasched.input.validate import check_school, typo_of, when_fields
+from tasched.io.formats import validate_file
+from tasched.problem.compile import compile_problem
+from tasched.problem.diagnose import diagnose
 
 Doc = dict[str, Any]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tasched.model import SchoolData
+from tasched.input.model import SchoolData
 from tasched.verify import Report, format_report, verify
 
 # Two days; Tue P4 is closed. Lessons P1 P2 P3 P4 are an hour; break 20 min; lunch 40.

@@ -1,4 +1,4 @@
-"""What-if: staffing scenarios solved and compared with the base (tasched.whatif)."""
+"""What-if: staffing scenarios solved and compared with the base (tasched.analysis.whatif)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from helpers_solver import make_school
 from typer.testing import CliRunner
 
 from tasched import cli
+from tasched.analysis.whatif import Scenario, annual_cost, apply_scenario, compare, load_scenarios
 from tasched.errors import InputError
-from tasched.loader import dump_school
-from tasched.model import SchoolData
-from tasched.whatif import Scenario, annual_cost, apply_scenario, compare, load_scenarios
+from tasched.input.model import SchoolData
+from tasched.io.loader import dump_school
 
 runner = CliRunner()
 FAST: dict[str, Any] = {"time_limit": 10, "seed": 0, "workers": 1}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasched.when import WeekShape, WhenError, format_slots, nearest, parse_when
+from tasched.input.when import WeekShape, WhenError, format_slots, nearest, parse_when
 
 SHAPE = WeekShape(
     days=("Mon", "Tue", "Wed", "Thu", "Fri"),

@@ -18,16 +18,13 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from tasched import __version__
-from tasched.compile import Problem, compile_problem
-from tasched.model import Demand, SchoolData
-from tasched.solution import Delivery, Rota, Row, compute_kpis, shortfall_amounts
+from tasched._version import __version__
+from tasched.input.model import Demand, SchoolData
+from tasched.problem.compile import Problem, Row, compile_problem
 from tasched.solver import demands, goals, rules
 from tasched.solver.bounds import ehc_shortfall_bound
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
 from tasched.solver.tiers import (
-    OPTIMAL,
-    WITHIN_LIMITS,
     Clock,
     Search,
     Tier,
@@ -39,7 +36,7 @@ from tasched.solver.tiers import (
 )
 from tasched.solver.warm_start import TaskChoice, warm_start
 
-__all__ = ["ModelSize", "build_model", "solve"]
+__all__ = ["Found", "ModelSize", "build_model", "find"]
 
 HARD_RULES = (
     rules.add_one_place_per_slot,  # first: the others use its places and busy literals
@@ -74,6 +71,20 @@ SOFT_GOALS = (
 PRESOLVE_MAX_VARIABLES = 20000
 
 
+@dataclass
+class Found:
+    """What a search found, before it is written up as a Rota (see :func:`tasched.solution.solve`).
+
+    ``rows`` is None when there is no rota at all; ``results`` holds each tier's
+    result when the rows came from CP-SAT (not the greedy warm start).
+    """
+
+    problem: Problem
+    meta: dict[str, Any]
+    rows: list[Row] | None
+    results: list[TierResult] | None = None
+
+
 @dataclass(frozen=True)
 class ModelSize:
     variables: int
@@ -95,7 +106,7 @@ def build_model(
     return rm
 
 
-def solve(
+def find(
     school: SchoolData,
     *,
     time_limit: float | None = None,
@@ -110,7 +121,7 @@ def solve(
     duty_history: dict[str, int] | None = None,
     started: float | None = None,
     tiered: bool = True,
-) -> Rota:
+) -> Found:
     """Solve a validated school's week; the settings default to `rules.solver`.
 
     Demands are met tier by tier (`rules.priorities`), each proven where the time
@@ -135,7 +146,7 @@ def solve(
         if workers == 1:
             meta.update(seconds=0.0, clock="deterministic")
         meta.update(status="feasible", source="greedy warm start (no time left to search)")
-        return finish_rota(problem, rows_of(problem, greedy), meta)
+        return Found(problem, meta, rows_of(problem, greedy))
     rm = build_model(problem, last_rows, duty_history)
     tiers = build_tiers(rm) if tiered else [_weighted_tier(rm)]
     start = _start(rm, greedy, time_limit, started, log)
@@ -172,45 +183,14 @@ def solve(
             # Demands are soft, so only pins can make a week impossible: name a conflicting set.
             if search.conflict:
                 meta["conflict"] = [rm.pin_literals[i] for i in search.conflict if i in rm.pin_literals]
-            return Rota(meta=meta, assignments=[])
+            return Found(problem, meta, None)
         meta.update(status="feasible", source="greedy warm start (CP-SAT found no better rota in time)")
-        return finish_rota(problem, rows_of(problem, fallback), meta)
+        return Found(problem, meta, rows_of(problem, fallback))
     rows = extract_rows(rm, solution)
     _describe_search(meta, rm, search, solution, tiered)
     if last_rows is not None:
         meta["changes"] = changes(last_rows, rows)
-    rota = finish_rota(problem, rows, meta)
-    say_what_is_proven(rota.shortfalls, search.results)
-    return rota
-
-
-TIER_OF_TASK = {
-    "pupil": Demand.ehcp_hours,
-    "medical": Demand.medical_cover,
-    "duty": Demand.duties,
-    "intervention": Demand.interventions,
-    "class": Demand.class_support,
-}
-PROVEN_WORDS = {
-    Demand.ehcp_hours: "EHC hours",
-    Demand.medical_cover: "medical cover",
-    Demand.duties: "duty cover",
-    Demand.interventions: "intervention time",
-    Demand.class_support: "class support",
-}
-
-
-def say_what_is_proven(shortfalls: list[dict[str, Any]], results: list[TierResult]) -> None:
-    """A shortfall in a proven tier says so: no rota under these rules does better."""
-    for row in shortfalls:
-        demand = TIER_OF_TASK.get(str(row["task"]).partition(":")[0])
-        own = [r for r in results if r.tier == (demand.value if demand else None)]
-        if not own:
-            continue
-        if all(r.status == OPTIMAL for r in own):
-            row["reason"] += f"; no rota under these rules delivers more {PROVEN_WORDS[demand]} in total (proven)"  # type: ignore[index]
-        elif all(r.status in (OPTIMAL, WITHIN_LIMITS) for r in own):
-            row["reason"] += "; the best possible among the adults considered for each pupil (adults_per_pupil)"
+    return Found(problem, meta, rows, search.results)
 
 
 def _start(
@@ -370,15 +350,6 @@ def complete_hint(rm: RotaModel, seconds: float = 10) -> list[int] | None:
     hint.vars.extend(range(len(values)))
     hint.values.extend(values)
     return values
-
-
-def finish_rota(problem: Problem, rows: list[Row], meta: dict[str, Any]) -> Rota:
-    """Shortfalls with reasons, and KPIs, for a set of rows."""
-    from tasched.explain import give_reasons
-
-    delivery = Delivery(problem, rows)
-    shortfalls = give_reasons(delivery, shortfall_amounts(delivery))
-    return Rota(meta=meta, assignments=rows, shortfalls=shortfalls, kpis=compute_kpis(delivery))
 
 
 @contextlib.contextmanager

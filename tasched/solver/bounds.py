@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from ortools.linear_solver import pywraplp
 
-from tasched.compile import Problem
+from tasched.problem.compile import Problem
 
 __all__ = ["ehc_shortfall_bound"]
 

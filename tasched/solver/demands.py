@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from tasched.model import Demand, Priority
+from tasched.input.model import Demand, Priority
 from tasched.solver.model import IN_CLASS, WITHDRAWN, Literal, RotaModel
 
 # Objective weight per minute short. A demand always outranks every soft goal.

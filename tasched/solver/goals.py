@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from tasched.model import Phase
+from tasched.input.model import Phase
 from tasched.solver.model import IN_CLASS, Literal, RotaModel
 
 

@@ -2,7 +2,7 @@
 
 A decision variable exists only where the task is possible: the adult works in
 that slot, holds the task's skills, and the task can happen then (compiled in
-:mod:`tasched.compile`). Rules and demands then sum over prepared lists.
+:mod:`tasched.problem.compile`). Rules and demands then sum over prepared lists.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from tasched.compile import Problem
-from tasched.model import Demand, Priority
+from tasched.input.model import Demand, Priority
+from tasched.problem.compile import Problem
 
 Literal = cp_model.IntVar
 IN_CLASS, WITHDRAWN = "in_class", "withdrawn"

@@ -18,7 +18,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from tasched.model import Demand, Priority
+from tasched.input.model import Demand, Priority
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
 
 SOFT_GOALS = "soft_goals"

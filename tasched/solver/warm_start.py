@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasched.compile import Problem, PupilInfo
+from tasched.problem.compile import Problem, PupilInfo
 
 Key = tuple  # a decision key of RotaModel: (a, k, t), (a, p, t, mode), ...
 

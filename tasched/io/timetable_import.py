@@ -40,9 +40,10 @@ import yaml
 from pydantic import ValidationError
 
 from tasched.errors import InputError, Problem, field_path
-from tasched.model import Calendar
-from tasched.rota_io import write_atomic
-from tasched.when import nearest
+from tasched.input.model import Calendar
+from tasched.input.when import nearest
+from tasched.io.files import refuse_overwriting_input, write_atomic
+from tasched.io.loader import read_yaml
 
 __all__ = [
     "FORMATS",
@@ -115,8 +116,6 @@ class ImportResult:
 
 def read_calendar(path: str | Path) -> Calendar:
     """The `calendar:` section of a calendar file or a whole school file."""
-    from tasched.loader import read_yaml
-
     name = str(path)
     if not Path(path).is_file():
         raise InputError([Problem(name, "", "no such file")])
@@ -796,8 +795,6 @@ def import_file(
     slot_map: Iterable[str] | None = None,
 ) -> ImportResult:
     """The whole job: read the calendar and the source, map, and write the part file."""
-    from tasched.rota_io import refuse_overwriting_input
-
     refuse_overwriting_input(output, source, calendar)
     cal = read_calendar(calendar)
     mapping = parse_slot_map(slot_map, cal)

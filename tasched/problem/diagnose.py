@@ -13,10 +13,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from tasched.compile import Problem
 from tasched.errors import Problem as InputProblem
 from tasched.errors import field_path
-from tasched.model import SchoolData
+from tasched.input.model import SchoolData
+from tasched.input.validate import misspelt_skills
+from tasched.problem.compile import Problem, compile_problem
 
 DocPath = tuple[str | int, ...]
 
@@ -76,9 +77,6 @@ def diagnose_refused(
     compiled (a when-expression that names nothing, say). Errors read as `solve`
     reports them, warnings as `validate` does: `FILE:LINE: warning: duty:lunch: ...`.
     """
-    from tasched.compile import compile_problem
-    from tasched.validate import misspelt_skills
-
     problems = list(problems)
     try:
         found = diagnose(compile_problem(data, limit_candidates=False))

@@ -36,12 +36,16 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
-from tasched import __version__
-from tasched.compile import compile_problem
-from tasched.diagnose import diagnose
-from tasched.model import SchoolData, Weights
-from tasched.rota_io import dump_yaml, write_atomic
-from tasched.solution import Rota
+from tasched._version import __version__
+from tasched.input.model import SchoolData, Weights
+from tasched.io.files import dump_yaml, refuse_overwriting_input, write_atomic
+from tasched.io.formats import load_school, write_rota
+from tasched.problem.compile import compile_problem
+from tasched.problem.diagnose import diagnose
+from tasched.solution import finish_rota, solve
+from tasched.solution.rota import Rota
+from tasched.solver import build_model, complete_hint, extract_rows
+from tasched.verify import format_report, verify
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -224,8 +228,6 @@ class _KeptModel:
     """
 
     def __init__(self, stat: SchoolData, hour_options: dict[str, list[float]]) -> None:
-        from tasched.solver import build_model
-
         self.data = stat
         self.problem = compile_problem(stat)
         self.rm = build_model(self.problem)
@@ -295,8 +297,6 @@ class _KeptModel:
 
     def hint_rows(self, rows: list[dict[str, Any]]) -> bool:
         """Hint the model with a rota of the full staff; True when the hint is complete."""
-        from tasched.solver import complete_hint
-
         rm = self.rm
         chosen = set()
         for row in rows:
@@ -337,8 +337,6 @@ class _KeptModel:
         return kept, hours
 
     def rows(self, solver: cp_model.CpSolver) -> list[dict[str, Any]]:
-        from tasched.solver import extract_rows
-
         return extract_rows(self.rm, list(solver.response_proto.solution))
 
 
@@ -359,9 +357,6 @@ def _proof(
     stat: SchoolData, kept: list[str], hours: dict[str, float], rows: list[dict[str, Any]]
 ) -> tuple[Rota, bool, str]:
     """The statutory rota on the kept staff, with its shortfalls and KPIs, and the verdict."""
-    from tasched.solver import finish_rota
-    from tasched.verify import format_report, verify
-
     school = subset(stat, kept, hours)
     meta = {
         "tool": "tasched",
@@ -410,8 +405,6 @@ def _exact(
     pay for that loss. Each (A) whose proven least loss exceeds the full staff's proves
     the staffing before it is the cheapest.
     """
-    from tasched.solver import solve
-
     full = solve(stat, **settings)
     if full.status == "no_rota":
         return None
@@ -529,8 +522,6 @@ def _greedy(
     settings: dict[str, Any],
     log: Callable[[str], None],
 ) -> StaffMin:
-    from tasched.solver import solve
-
     full = solve(stat, **settings)
     targets = _shortfalls(full, keep_interventions) if full.status != "no_rota" else {}
     kept = [s.id for s in data.staff]
@@ -599,8 +590,6 @@ def _point(
     rows: list[dict[str, Any]],
     note: str = "",
 ) -> FrontierPoint:
-    from tasched.solver import finish_rota
-
     school = subset(stat, kept, hours)
     rota = finish_rota(compile_problem(school), rows, {})
     pupils = rota.kpis.get("pupils", {})
@@ -643,8 +632,6 @@ def _greedy_frontier(
     log: Callable[[str], None],
 ) -> list[FrontierPoint]:
     """Below the greedy answer: remove the most expensive adult left, one at a time."""
-    from tasched.solver import solve
-
     assert answer.proof is not None
     out = [
         _point(
@@ -822,8 +809,6 @@ def plot_frontier(result: StaffMin, path: str | Path, cost_now: float | None = N
 
 def staffing_rota(data: SchoolData, result: StaffMin, **settings: Any) -> Rota:
     """The full week's rota (class support and all) on the chosen staff, for a look at it."""
-    from tasched.solver import solve
-
     return solve(subset(data, result.kept, result.hours), **settings)
 
 
@@ -837,9 +822,6 @@ def staff_min_file(
     **options: Any,
 ) -> StaffMin:
     """The command's job: load, search, then write the answer, the plot and the rota."""
-    from tasched.loader import load_school
-    from tasched.rota_io import refuse_overwriting_input, write_rota
-
     for path in (output, plot, rota):
         if path is not None:
             refuse_overwriting_input(path, school_path)

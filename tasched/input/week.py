@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tasched.model import SchoolData
-from tasched.when import DaySlot, WeekShape, parse_when
+from tasched.input.model import SchoolData
+from tasched.input.when import DaySlot, WeekShape, parse_when
 
 
 def shape_of(data: SchoolData) -> WeekShape:

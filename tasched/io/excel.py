@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from types import UnionType
-from typing import IO, Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 import openpyxl
 from openpyxl.comments import Comment
@@ -50,8 +50,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
 from tasched.errors import InputError, Problem, field_path
-from tasched.loader import model_class, unwrap_type
-from tasched.model import (
+from tasched.input.introspect import model_class, unwrap_type
+from tasched.input.model import (
     NEED_CODES,
     Absence,
     Calendar,
@@ -69,12 +69,13 @@ from tasched.model import (
     Staff,
     Support,
 )
-from tasched.rota_io import refuse_overwriting_input, write_atomic
-from tasched.when import nearest
+from tasched.input.week import class_meetings, pupil_places, shape_of
+from tasched.input.when import WhenError, nearest, parse_when
+from tasched.io.files import write_atomic
+from tasched.io.loader import build_school, load_yaml_school
 
 __all__ = [
     "SHEETS",
-    "convert_school",
     "example_school_path",
     "read_rota_workbook",
     "read_workbook",
@@ -506,8 +507,6 @@ class _Reader:
 
     def raise_all(self, raw: dict[str, Any]) -> None:
         """Raise the reading problems together with the model's problems elsewhere."""
-        from tasched.loader import build_school
-
         found = list(self.problems)
         try:
             build_school(raw, self.locate)
@@ -908,7 +907,7 @@ def example_school_path() -> Path:
     here = Path(__file__).resolve().parent
     for candidate in (
         here / "templates" / "primary-1fe.yaml",
-        here.parent / "examples" / "primary-1fe.yaml",
+        here.parent.parent / "examples" / "primary-1fe.yaml",
     ):
         if candidate.exists():
             return candidate
@@ -929,30 +928,8 @@ def write_template(path: str | Path, *, example: bool = False, overwrite: bool =
     _check_output(target, (".xlsx",), "a template is an Excel workbook", overwrite)
     data = None
     if example:
-        from tasched.loader import load_school
-
-        data = load_school(example_school_path())
+        data = load_yaml_school(example_school_path())
     write_school_workbook(data, target)
-
-
-def convert_school(source: str | Path, output: str | Path, *, overwrite: bool = False) -> SchoolData:
-    """Convert a school file between YAML and Excel (either way); the school is validated first."""
-    from tasched.loader import dump_school, load_school
-
-    refuse_overwriting_input(output, source)
-    target = Path(output)
-    _check_output(target, SCHOOL_SUFFIXES, "a school file is YAML (.yaml, .yml) or Excel (.xlsx)", overwrite)
-    data = load_school(source)
-    if target.suffix.lower() == ".xlsx":
-        write_school_workbook(data, target)
-    else:
-        text = dump_school(data).encode("utf-8")
-
-        def write(handle: IO[bytes]) -> None:
-            handle.write(text)
-
-        write_atomic(target, write)
-    return data
 
 
 def _check_output(target: Path, suffixes: Sequence[str], what: str, overwrite: bool) -> None:
@@ -1254,9 +1231,6 @@ class _Week:
 
 def _week(rows: list[dict[str, Any]], school: SchoolData | None) -> _Week:
     if school is not None:
-        from tasched.week import shape_of
-        from tasched.when import WhenError, parse_when
-
         shape = shape_of(school)
         days = list(school.calendar.days)
         slots = [s.id for s in school.calendar.slots]
@@ -1722,8 +1696,6 @@ def _class_sheets(
     )
     place: dict[tuple[str, str, str], str] = {}  # (pupil, day, slot) -> class
     if school is not None:
-        from tasched.week import class_meetings, pupil_places, shape_of
-
         shape = shape_of(school)
         for pupil, where in pupil_places(school, class_meetings(school, shape)).items():
             for (d, s), class_id in where.items():

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasched.model import Ehcp, EhcpMode, Paid, Pupil, SchoolData, Staff, Support, minutes_of
-from tasched.when import DaySlot, WeekShape, parse_when
+from tasched.input.model import Ehcp, EhcpMode, Paid, Pupil, SchoolData, Staff, Support, minutes_of
+from tasched.input.when import DaySlot, WeekShape, parse_when
 
 TOLERANCE = 0.011  # floats in the rota are rounded to 2 decimals
 RATIO_TOLERANCE = 0.002  # shares and coverage are rounded to 3 decimals

@@ -10,9 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasched.compile import Problem
-
-Row = dict[str, Any]
+from tasched.problem.compile import Problem, Row
 
 
 @dataclass

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -23,10 +25,29 @@ import typer
 import typer.core
 from rich.console import Console
 
-import tasched
-from tasched.diagnose import Finding
+from tasched._version import __version__
+from tasched.analysis.explain import explain_week
+from tasched.analysis.staffmin import render as render_staff_min
+from tasched.analysis.staffmin import staff_min_file
+from tasched.analysis.suggest import render as render_suggestions
+from tasched.analysis.suggest import suggest_file
+from tasched.analysis.whatif import render as render_whatif
+from tasched.analysis.whatif import whatif_file
 from tasched.errors import InputError, Problem
-from tasched.solution import Rota
+from tasched.input.model import json_schema
+from tasched.io.excel import write_template
+from tasched.io.files import refuse_overwriting_input
+from tasched.io.formats import convert_school, load_school, read_rota
+from tasched.io.report import write_html_report
+from tasched.io.timetable_import import import_file
+from tasched.jobs.batch import BatchOptions, run_command
+from tasched.jobs.progress import SolveProgress
+from tasched.jobs.run import check_files, findings_for, locate_findings, solve_file
+from tasched.problem.compile import compile_problem
+from tasched.problem.diagnose import Finding
+from tasched.solution.rota import Rota
+from tasched.solution.words import headline, plural, severity, shortfall_headline, tier_result
+from tasched.verify import format_report
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -104,7 +125,7 @@ def _escape(text: str) -> str:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"tasched {tasched.__version__}")
+        typer.echo(f"tasched {__version__}")
         raise typer.Exit()
 
 
@@ -144,15 +165,13 @@ def validate(
     when the file is valid and 2 when it is not.
     """
     try:
-        data = tasched.load(str(school))
+        data = load_school(str(school))
     except InputError as error:
         print_problems(error.problems)
         count = len(error.problems)
         noun = "problem" if count == 1 else "problems"
         err().print(f"[red]✗[/] {_escape(str(school))}: {count} {noun}")
         raise typer.Exit(EXIT_INPUT) from None
-    from tasched.run import findings_for, locate_findings
-
     findings = findings_for(data)
     print_findings(findings, locate_findings(school, data, findings))
     if any(f.severity == "error" for f in findings):
@@ -171,8 +190,6 @@ def validate(
 
 def schema_text() -> str:
     """The JSON Schema of a school file, as committed in schemas/school.schema.json."""
-    from tasched.model import json_schema
-
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -245,11 +262,7 @@ def solve(
     rules stop with exit 2). Exit codes: 0 rota written (its shortfalls are listed
     in it), 2 invalid input, 3 no rota, 130 interrupted (best rota so far written).
     """
-    from tasched.run import solve_file
-
     console = err()
-
-    from tasched.progress import SolveProgress
 
     display = SolveProgress(console, quiet=quiet)
 
@@ -286,8 +299,6 @@ def solve(
 
 def _print_solved(rota: Rota, output: Path | None, previous: Path | None, verbose: bool) -> None:
     """What was written, in the school's words; solver figures only with -v."""
-    from tasched.words import headline, plural, severity, shortfall_headline, tier_result
-
     meta = rota.meta
     short = len(rota.shortfalls)
     out().print(f"[green]✓[/] wrote {_escape(str(output))}: {headline(meta)}, {len(rota.assignments)} rows, "
@@ -323,9 +334,6 @@ def check(
     Re-derives every hard rule, shortfall and KPI from the school and the rota's
     rows. Exits 0 when the rota is valid, 1 when it breaks a rule, 2 on bad input.
     """
-    from tasched.run import check_files
-    from tasched.verify import format_report
-
     report = check_files(school, rota)
     (out() if report.ok else err()).print(_escape(format_report(report)))
     if not report.ok:
@@ -383,26 +391,21 @@ def batch(
     broken school is named with its error and the others go on. Exit codes: 0 all
     solved, 1 some failed (listed), 2 the folder is unusable, 130 interrupted.
     """
-    from tasched.batch import BatchOptions, run_command
-
     options = BatchOptions(time_limit=time_limit, seed=seed, workers=workers, jobs=jobs, ray=ray)
     code = run_command(folder, output, options, quiet=quiet, out=out(), err=err())
     if code:
         raise typer.Exit(code)
 
 
-# --- report and import-timetable (tasched.report, tasched.timetable_import) --------------
+# --- report and import-timetable (tasched.io.report, tasched.io.timetable_import) --------------
 
 
 def write_report_file(
     school: Path, rota: dict[str, object], html: Path, *, quiet: bool = False, source: str = "rota"
 ) -> None:
     """Write the HTML report of a school's rota (used by `solve --html` and `report`)."""
-    from tasched.report import write_html_report
-    from tasched.rota_io import refuse_overwriting_input
-
     refuse_overwriting_input(html, school)
-    write_html_report(tasched.load(str(school)), rota, html, source=source)
+    write_html_report(load_school(str(school)), rota, html, source=source)
     if not quiet:
         err().print(f"wrote report {_escape(str(html))}")
 
@@ -422,8 +425,6 @@ def report(
     printed page each), each pupil's EHC support, interventions and duties. The
     page loads nothing from the network; pupils appear by id only.
     """
-    from tasched.rota_io import read_rota, refuse_overwriting_input
-
     refuse_overwriting_input(output, school, rota)
     write_report_file(school, read_rota(rota), output, quiet=True, source=str(rota))
     out().print(f"[green]✓[/] wrote {_escape(str(output))}")
@@ -468,8 +469,6 @@ def import_timetable(
     otherwise; days match by name or abbreviation. Activities that cannot be
     placed are listed as warnings. Exit codes: 0 written, 2 bad input.
     """
-    from tasched.timetable_import import import_file
-
     result = import_file(source, calendar, output, fmt=fmt, slot_map=slot_map)
     if not quiet:
         for warning in result.warnings:
@@ -480,7 +479,7 @@ def import_timetable(
         )
 
 
-# --- template and convert (tasched.excel) -------------------------------------------------
+# --- template and convert (tasched.io.excel) -------------------------------------------------
 
 
 @app.command()
@@ -497,8 +496,6 @@ def template(
     Each column has a note saying what it means, drop-downs where the value comes
     from a list, and frozen headers. Fill it in, then `tasched validate` it.
     """
-    from tasched.excel import write_template
-
     write_template(output, example=example, overwrite=force)
     out().print(f"[green]✓[/] wrote {_escape(str(output))}")
 
@@ -514,8 +511,6 @@ def convert(
     The school is checked first: a file with problems is not converted (they are
     listed as by `validate`). Exit codes: 0 written, 2 bad input.
     """
-    from tasched.excel import convert_school
-
     convert_school(source, output, overwrite=force)
     out().print(f"[green]✓[/] wrote {_escape(str(output))}")
 
@@ -536,13 +531,9 @@ def explain(
     Each demand (EHC hours, medical cover, interventions, class support, contracted
     time, duties) with what was delivered, by whom, and the shortfall's reason.
     """
-    from tasched.compile import compile_problem
-    from tasched.explain import explain_week
-    from tasched.rota_io import read_rota
-
     if not (pupil or staff or class_id):
         raise InputError([Problem("", "", "say whose week to explain: --pupil ID, --staff ID or --class ID")])
-    data = tasched.load(str(school))
+    data = load_school(str(school))
     problem = compile_problem(data)
     missing = []
     if pupil is not None and pupil not in problem.pupil_index:
@@ -558,7 +549,7 @@ def explain(
         console.print(renderable)
 
 
-# --- suggest, whatif, staff-min (tasched.suggest, tasched.whatif, tasched.staffmin) ----
+# --- suggest, whatif, staff-min (tasched.analysis.suggest, tasched.analysis.whatif, tasched.analysis.staffmin) ----
 
 
 @app.command()
@@ -583,14 +574,12 @@ def suggest(
     task (named), then by contracted time left; rotation, breaks, max_duties and
     contracts are respected. Nothing is solved: the answer takes well under a second.
     """
-    from tasched.suggest import render, suggest_file
-
     result = suggest_file(school, rota, absent=absent or [], task=task, at=at,
                           top=None if show_all or as_json else top)  # fmt: skip
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return
-    render(result, out(), show_all=show_all)
+    render_suggestions(result, out(), show_all=show_all)
 
 
 @app.command()
@@ -620,8 +609,6 @@ def whatif(
     cost and saving, EHC hours lost per pupil, intervention sessions, class
     support, duties, medical cover and rotation, and a plain-language summary.
     """
-    from tasched.whatif import render, whatif_file
-
     console = err()
     result = whatif_file(
         school, remove=remove or [], hours=hours or [], absent=absent or [],
@@ -632,7 +619,7 @@ def whatif(
         for outcome in result.scenarios[1:]:
             out().print(_escape(outcome.summary))
     else:
-        render(result, out())
+        render_whatif(result, out())
     if output is not None and not quiet:
         console.print(f"wrote {_escape(str(output))}")
 
@@ -677,8 +664,6 @@ def staff_min(
     The answer's statutory rota is judged by the independent verifier. Exit codes:
     0 answer found, 2 invalid input, 3 no answer within the time limit.
     """
-    from tasched.staffmin import render, staff_min_file
-
     if method not in ("auto", "exact", "greedy"):
         raise InputError([Problem("--method", "", "choose auto, exact or greedy")])
     console = err()
@@ -689,7 +674,7 @@ def staff_min(
         keep_interventions=keep_interventions, reduced_hours_step=allow_reduced_hours,
         method=method, time_limit=time_limit, seed=seed, workers=workers, frontier_points=points,
     )  # fmt: skip
-    render(result, out())
+    render_staff_min(result, out())
     for path in (output, png if result.frontier else None, rota):
         if path is not None:
             console.print(f"wrote {_escape(str(path))}")
@@ -736,9 +721,6 @@ def _sigterm_as_ctrl_c() -> Callable[[], object]:
 
     Returns a function that puts the previous handler back.
     """
-    import signal
-    import threading
-
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
 

@@ -1,6 +1,6 @@
 """Cross-field checks: is the school's input consistent with itself?
 
-The model (:mod:`tasched.model`) checks each value's type and range; this module
+The model (:mod:`tasched.input.model`) checks each value's type and range; this module
 checks what needs the whole document: ids exist and are unique, when-expressions
 name real days and slots, the calendar's slots are in order, a pupil's classes
 never meet at once, and the like. Each check is one small function adding
@@ -13,21 +13,21 @@ met (enough skilled staff, enough hours) is the solver's diagnosis, not this.
 from __future__ import annotations
 
 import copy
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from tasched.errors import InputError, Problem, field_path
-from tasched.model import Calendar, Phase, School, SchoolData, Slot, SlotKind, minutes_of
-from tasched.week import shape_of
-from tasched.when import SLOT_KINDS, DaySlot, WeekShape, WhenError, nearest, parse_when
+from tasched.errors import Problem, field_path
+from tasched.input.introspect import model_class
+from tasched.input.model import Calendar, Phase, School, SchoolData, Slot, SlotKind, minutes_of
+from tasched.input.week import shape_of
+from tasched.input.when import SLOT_KINDS, DaySlot, WeekShape, WhenError, nearest, parse_when
 
-__all__ = ["Partial", "check_school", "salvage", "typo_of", "validate_file"]
+__all__ = ["Partial", "check_school", "salvage", "typo_of"]
 
 DocPath = tuple[str | int, ...]
 Locate = Callable[[DocPath], str]
@@ -37,17 +37,6 @@ _NAME_BREAKERS = re.compile(r"[\s,*-]")
 
 def _nowhere(path: DocPath) -> str:
     return ""
-
-
-def validate_file(path: str | os.PathLike[str]) -> list[Problem]:
-    """Every problem in a school file (reading, types and cross-field checks); [] when valid."""
-    from tasched.loader import load_school
-
-    try:
-        load_school(path)
-    except InputError as error:
-        return error.problems
-    return []
 
 
 def check_school(data: SchoolData, locate: Locate = _nowhere, partial: Partial | None = None) -> list[Problem]:
@@ -168,8 +157,6 @@ _PLACEHOLDER: dict[str, Callable[[], BaseModel]] = {"school": _placeholder_schoo
 
 
 def _list_item(annotation: Any) -> type[BaseModel] | None:
-    from typing import get_args, get_origin
-
     if get_origin(annotation) is list:
         args = get_args(annotation)
         return _model_of(args[0]) if args else None
@@ -177,8 +164,6 @@ def _list_item(annotation: Any) -> type[BaseModel] | None:
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
-    from tasched.loader import model_class
-
     return model_class(annotation)
 
 
@@ -651,7 +636,7 @@ def check_room_kinds(school: _School) -> None:
 def typo_of(name: str, choices: Iterable[str]) -> str | None:
     """The one choice ``name`` is very probably a misspelling of, else None.
 
-    Stricter than :func:`tasched.when.nearest`, because here a name that matches
+    Stricter than :func:`tasched.input.when.nearest`, because here a name that matches
     nothing may be meant (a skill nobody holds yet): the same name but for case,
     spaces, '-', '_' or '.'; or one edit away (two for names longer than six
     characters), where an edit inserts, deletes, replaces or swaps characters.

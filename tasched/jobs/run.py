@@ -11,14 +11,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tasched.compile import compile_problem
-from tasched.diagnose import Finding, diagnose
 from tasched.errors import InputError, Problem
-from tasched.loader import load_school
-from tasched.model import SchoolData
-from tasched.rota_io import input_digest, read_rota, refuse_overwriting_input, write_rota
-from tasched.solution import Rota
-from tasched.words import changes_in_words
+from tasched.input.model import SchoolData
+from tasched.input.overrides import apply_overrides
+from tasched.io.excel import read_workbook
+from tasched.io.files import input_digest, refuse_overwriting_input
+from tasched.io.formats import load_school, read_rota, write_rota
+from tasched.io.loader import read_yaml
+from tasched.problem.compile import compile_problem
+from tasched.problem.diagnose import Finding, diagnose
+from tasched.solution import solve
+from tasched.solution.rota import Rota
+from tasched.solution.words import changes_in_words
+from tasched.verify import verify
 
 
 def findings_for(data: SchoolData) -> list[Finding]:
@@ -35,14 +40,7 @@ def locate_findings(path: str | Path, data: SchoolData, findings: list[Finding])
     if not findings:
         return []
     try:
-        if Path(path).suffix.lower() == ".xlsx":
-            from tasched.excel import read_workbook
-
-            locate = read_workbook(Path(path))[1]
-        else:
-            from tasched.loader import read_yaml
-
-            locate = read_yaml(path).locate
+        locate = read_workbook(Path(path))[1] if Path(path).suffix.lower() == ".xlsx" else read_yaml(path).locate
     except (InputError, OSError):
         return [str(path)] * len(findings)
     places: dict[str, tuple[str | int, ...]] = {}
@@ -86,8 +84,6 @@ def solve_file(
     `absent`/`pins` add this week's absences and pins; `history` is a folder of
     this term's earlier rotas, so duty fairness counts duties already done.
     """
-    from tasched.solver import solve
-
     started = time.perf_counter()
     if output is not None:
         refuse_overwriting_input(output, school_path, *([previous] if previous else []))
@@ -121,64 +117,9 @@ def solve_file(
 
 def check_files(school_path: str | Path, rota_path: str | Path) -> Any:
     """Judge a rota file against its school with the independent verifier."""
-    from tasched.verify import verify
-
     data = load_school(school_path)
     from_workbook = Path(rota_path).suffix.lower() == ".xlsx"
     return verify(data, read_rota(rota_path), rows_only=from_workbook)
-
-
-def apply_overrides(data: SchoolData, absent: list[str] = (), pins: list[str] = ()) -> SchoolData:  # type: ignore[assignment]
-    """This week's absences and pins from the command line, added to the school.
-
-    `--absent "TA05:Tue"` or `"TA05:Mon P1-P3"`; `--pin "TA01:Mon P1=class:Y1A"`.
-    Raises InputError naming the option and the fix.
-    """
-    from tasched.model import Absence, Pin
-    from tasched.validate import check_school
-
-    if not absent and not pins:
-        return data
-    problems: list[Problem] = []
-    new_absences = []
-    new_pins = []
-    for text in absent:
-        staff, sep, when = text.partition(":")
-        if not sep or not staff.strip():
-            problems.append(Problem(f"--absent {text!r}", "", 'write STAFF:WHEN, e.g. "TA05:Tue" or "TA05:Mon P1-P3"'))
-            continue
-        new_absences.append(Absence(staff=staff.strip(), when=when.strip() or "*"))
-    for text in pins:
-        staff, sep, rest = text.partition(":")
-        when, eq, task = rest.partition("=")
-        if not sep or not eq or not staff.strip() or not task.strip():
-            problems.append(Problem(f"--pin {text!r}", "", 'write STAFF:WHEN=TASK, e.g. "TA01:Mon P1=class:Y1A"'))
-            continue
-        try:
-            new_pins.append(Pin(staff=staff.strip(), when=when.strip(), task=task.strip()))
-        except ValueError:
-            problems.append(
-                Problem(f"--pin {text!r}", "task", "a task is class:ID, pupil:ID, intervention:ID, duty:ID or free")
-            )
-    if problems:
-        raise InputError(problems)
-    changed = data.model_copy(update={"absences": [*data.absences, *new_absences], "pins": [*data.pins, *new_pins]})
-    first_absence, first_pin = len(data.absences), len(data.pins)
-
-    def locate(path: tuple[str | int, ...]) -> str:
-        index = path[1] if len(path) > 1 else None
-        if not isinstance(index, int):
-            return ""
-        if path[0] == "absences" and index >= first_absence:
-            return f"--absent {absent[index - first_absence]!r}"
-        if path[0] == "pins" and index >= first_pin:
-            return f"--pin {pins[index - first_pin]!r}"
-        return ""
-
-    found = [p for p in check_school(changed, locate) if p.location.startswith("--")]
-    if found:
-        raise InputError(found)
-    return changed
 
 
 def duty_history(folder: str | Path) -> dict[str, int]:

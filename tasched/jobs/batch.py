@@ -2,7 +2,7 @@
 
 `tasched batch DIR -o OUTDIR` finds the school files in DIR (.yaml, .yml, .xlsx;
 not rota files or an earlier summary), solves each one with
-:func:`tasched.run.solve_file`, writes `OUTDIR/<school>.rota.yaml` for every
+:func:`tasched.jobs.run.solve_file`, writes `OUTDIR/<school>.rota.yaml` for every
 school with a rota, and `OUTDIR/trust-summary.yaml` and `.xlsx`: one row per
 school, worst first. A school that fails (bad input, no rota, a crashed solver)
 is reported by file name with its error; the others go on.
@@ -41,9 +41,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from tasched.errors import InputError, Problem
-from tasched.progress import BatchProgress
-from tasched.rota_io import dump_yaml, write_atomic, write_rota
-from tasched.words import headline
+from tasched.io.files import dump_yaml, write_atomic
+from tasched.io.formats import write_rota
+from tasched.jobs.progress import BatchProgress
+from tasched.jobs.run import solve_file
+from tasched.solution.words import headline
 
 __all__ = [
     "COLUMNS",
@@ -300,8 +302,6 @@ def _problems_text(problems: Iterable[Problem]) -> str:
 
 
 def _solve_into(result: dict[str, Any], path: Path, task: SchoolTask) -> None:
-    from tasched.run import solve_file
-
     rota = solve_file(path, None, time_limit=task.time_limit, seed=task.seed, workers=task.workers)
     document = rota.to_dict()
     result.update(summarise(document))

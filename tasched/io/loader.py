@@ -8,31 +8,31 @@ are booleans (``no``, ``on`` and ``off`` stay text), ``08:50`` is text, not the
 YAML 1.1 sexagesimal number 530, and ``0123`` stays text.
 
 Pipeline: read bytes -> decode -> compose nodes -> build plain data with lines ->
-validate with the model -> cross-field checks (:mod:`tasched.validate`).
+validate with the model -> cross-field checks (:mod:`tasched.input.validate`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import math
 import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tasched.errors import InputError, Problem, field_path
-from tasched.model import _TASK, SchoolData
-from tasched.when import nearest
+from tasched.input.introspect import model_class, unwrap_type
+from tasched.input.model import _TASK, SchoolData
+from tasched.input.validate import check_school, salvage
+from tasched.input.when import nearest
+from tasched.problem.diagnose import diagnose_refused
 
-__all__ = ["Document", "build_school", "dump_school", "load_school", "parse_yaml", "read_yaml"]
+__all__ = ["Document", "build_school", "dump_school", "load_yaml_school", "parse_yaml", "read_yaml"]
 
 DocPath = tuple[str | int, ...]
 Locate = Callable[[DocPath], str]
@@ -135,53 +135,6 @@ class Document:
         return f"{self.name}:{self.line(path)}"
 
 
-def load_school(path: str | os.PathLike[str]) -> SchoolData:
-    """Read and check a school file (.yaml, .yml or .xlsx).
-
-    Raises InputError listing every problem found, each with its file, line,
-    field and fix.
-    """
-    file = Path(path)
-    name = str(path)
-    if not file.exists():
-        raise _fail(name, "no such file")
-    if file.is_dir():
-        raise _fail(name, f"{name} is a folder; give the school file inside it (e.g. school.yaml)")
-    with contextlib.suppress(OSError):
-        _check_size(file.stat().st_size, name)
-    suffix = file.suffix.lower()
-    if suffix in YAML_SUFFIXES:
-        doc = read_yaml(file, name)
-        return build_school(doc.data, doc.locate, doc.problems)
-    if suffix in EXCEL_SUFFIXES:
-        raw, locate = _read_excel(file)
-        return build_school(raw, locate)
-    kind = f"'{file.suffix}' files" if file.suffix else "files without a suffix"
-    raise _fail(
-        name,
-        f"cannot read {kind}; a school file is YAML (.yaml, .yml) or an Excel workbook (.xlsx)",
-    )
-
-
-def _read_excel(file: Path) -> tuple[Any, Locate]:
-    """Hook for the Excel reader: ``tasched.excel.read_workbook(path) -> (data, locate)``.
-
-    ``data`` is the same plain document a YAML file gives; ``locate(path)`` names
-    the cell, e.g. ``school.xlsx!staff!C7``. It may raise InputError itself.
-    """
-    try:
-        excel = importlib.import_module("tasched.excel")
-    except ModuleNotFoundError as error:
-        if error.name not in ("tasched.excel", "openpyxl"):
-            raise
-        raise _fail(
-            str(file),
-            "reading Excel workbooks is not available in this version of tasched; save the school as YAML (.yaml)",
-        ) from None
-    raw, locate = excel.read_workbook(file)
-    return raw, locate
-
-
 def _check_size(size: int, name: str) -> None:
     """Refuse a file larger than MAX_BYTES before reading it."""
     if size > MAX_BYTES:
@@ -199,6 +152,12 @@ def _fail(name: str, message: str, line: int | None = None) -> InputError:
 
 
 # --- reading YAML ------------------------------------------------------------------------
+
+
+def load_yaml_school(file: str | os.PathLike[str], name: str | None = None) -> SchoolData:
+    """Read and check a YAML school file (see :func:`tasched.io.formats.load_school` for any format)."""
+    doc = read_yaml(file, name)
+    return build_school(doc.data, doc.locate, doc.problems)
 
 
 def read_yaml(file: str | os.PathLike[str], name: str | None = None) -> Document:
@@ -534,14 +493,11 @@ def build_school(raw: Any, locate: Locate, problems: Iterable[Problem] = ()) -> 
     ``locate(path)`` names where a path sits (``file:line`` or ``sheet!cell``).
     Raises InputError with every problem at once: ``problems`` already found
     while reading, the model's (types, required and unknown fields), and the
-    cross-field checks of :mod:`tasched.validate`, run on every part the model
-    accepted (see :func:`tasched.validate.salvage`). When the school is refused,
+    cross-field checks of :mod:`tasched.input.validate`, run on every part the model
+    accepted (see :func:`tasched.input.validate.salvage`). When the school is refused,
     the diagnosis before solving is listed too, wherever what was refused cannot
-    change it (see :func:`tasched.diagnose.diagnose_refused`).
+    change it (see :func:`tasched.problem.diagnose.diagnose_refused`).
     """
-    from tasched.diagnose import diagnose_refused
-    from tasched.validate import check_school, salvage
-
     found = list(problems)
     data: SchoolData | None = None
     prepared = _times_as_text(_drop_empty(raw, SchoolData))
@@ -611,26 +567,6 @@ def _times_as_text(raw: Any) -> Any:
             if isinstance(slot, dict) and type(slot.get(key)) is int:
                 slot[key] = str(slot[key])
     return raw
-
-
-def unwrap_type(tp: Any) -> Any:
-    """Strip Annotated and Optional from a type."""
-    while True:
-        origin = get_origin(tp)
-        if origin is Annotated:
-            tp = get_args(tp)[0]
-            continue
-        if origin in (Union, UnionType):
-            args = [a for a in get_args(tp) if a is not type(None)]
-            if len(args) == 1:
-                tp = args[0]
-                continue
-        return tp
-
-
-def model_class(tp: Any) -> type[BaseModel] | None:
-    tp = unwrap_type(tp)
-    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
 
 
 def _item_type(tp: Any) -> Any:

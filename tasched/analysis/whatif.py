@@ -27,14 +27,17 @@ from typing import IO, TYPE_CHECKING, Any
 
 import yaml
 
-from tasched import __version__
-from tasched.compile import compile_problem
-from tasched.diagnose import diagnose
+from tasched._version import __version__
 from tasched.errors import InputError, Problem
-from tasched.model import SchoolData
-from tasched.rota_io import dump_yaml, write_atomic
-from tasched.solution import Rota
-from tasched.when import nearest
+from tasched.input.model import SchoolData
+from tasched.input.overrides import apply_overrides
+from tasched.input.when import nearest
+from tasched.io.files import dump_yaml, refuse_overwriting_input, write_atomic
+from tasched.io.formats import load_school
+from tasched.problem.compile import compile_problem
+from tasched.problem.diagnose import diagnose
+from tasched.solution import solve as solve_week
+from tasched.solution.rota import Rota
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -249,8 +252,6 @@ def apply_scenario(data: SchoolData, scenario: Scenario) -> SchoolData:
     copy.pins = [p for p in copy.pins if p.staff not in gone]
     copy.absences = [a for a in copy.absences if a.staff not in gone]
     if scenario.absent:
-        from tasched.run import apply_overrides
-
         copy = apply_overrides(copy, list(scenario.absent), [])
     return SchoolData.model_validate(copy.model_dump(by_alias=True))
 
@@ -358,8 +359,6 @@ def compare(
 ) -> Comparison:
     """Solve the base and each scenario with the same settings, and compare them."""
     if solve is None:
-        from tasched.solver import solve as solve_week
-
         solve = solve_week
     settings = data.rules.solver
     options = {
@@ -639,9 +638,6 @@ def whatif_file(
     log: Callable[[str], None] | None = None,
 ) -> Comparison:
     """The command's job: the scenario from the options and/or the file, compared and written."""
-    from tasched.loader import load_school
-    from tasched.rota_io import refuse_overwriting_input
-
     if output is not None:
         refuse_overwriting_input(output, school_path, *([scenarios_path] if scenarios_path else []))
         if Path(output).suffix.lower() not in (".yaml", ".yml", ".xlsx"):

@@ -14,12 +14,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
-from tasched.model import EhcpMode, Paid, Priority, SchoolData
-from tasched.week import class_meetings, lesson_subjects, open_slots, shape_of
-from tasched.when import WeekShape, parse_when
+from tasched.input.model import EhcpMode, Paid, Priority, SchoolData
+from tasched.input.week import class_meetings, lesson_subjects, open_slots, shape_of
+from tasched.input.when import WeekShape, parse_when
 
 Resolve = Callable[[str | None], set[int]]
+
+
+Row = dict[str, Any]  # one row of a rota: staff, day, slot, task, mode, pupils, room
 
 
 @dataclass(frozen=True)

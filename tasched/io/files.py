@@ -16,7 +16,6 @@ from typing import IO, Any
 import yaml
 
 from tasched.errors import InputError, Problem
-from tasched.model import SchoolData
 
 
 def input_digest(path: str | Path) -> str:
@@ -55,50 +54,6 @@ def write_atomic(path: str | Path, write: Callable[[IO[bytes]], None]) -> None:
 def dump_yaml(document: dict[str, Any]) -> str:
     """YAML with keys in their given order; short lists inline for readable rows."""
     return yaml.dump(document, Dumper=_RotaDumper, sort_keys=False, allow_unicode=True, width=120)
-
-
-def write_rota(rota: dict[str, Any], path: str | Path, school: SchoolData | None = None) -> None:
-    """Write a rota as .yaml or .xlsx (the workbook uses the school for names and times)."""
-    suffix = Path(path).suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        text = dump_yaml(rota).encode("utf-8")
-
-        def write(handle: IO[bytes]) -> None:
-            handle.write(text)
-
-        write_atomic(path, write)
-    elif suffix == ".xlsx":
-        from tasched.excel import write_rota_workbook
-
-        write_rota_workbook(rota, path, school=school)
-    else:
-        raise InputError([Problem(str(path), "", "a rota is written as .yaml or .xlsx; change the file name")])
-
-
-def read_rota(path: str | Path) -> dict[str, Any]:
-    """Read a rota file written by tasched (YAML, or the rota workbook's assignments)."""
-    if Path(path).suffix.lower() == ".xlsx":
-        from tasched.excel import read_rota_workbook
-
-        return read_rota_workbook(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), "", "no such file")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(str(path), "", "not UTF-8 text: is this a rota written by tasched?")]) from None
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise InputError([Problem(where, "", f"not valid YAML: {getattr(err, 'problem', err)}")]) from None
-    if not isinstance(document, dict) or "assignments" not in document:
-        raise InputError([Problem(str(path), "", "not a rota: it needs `meta` and `assignments` sections")])
-    document.setdefault("shortfalls", [])
-    document.setdefault("kpis", {})
-    document["assignments"] = document["assignments"] or []
-    return document
 
 
 _SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ten times faster

@@ -23,13 +23,13 @@ from typing import IO, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-import tasched
+from tasched._version import __version__
 from tasched.errors import InputError, Problem
-from tasched.model import SchoolData
-from tasched.rota_io import write_atomic
-from tasched.week import class_meetings, open_slots, pupil_places, shape_of
-from tasched.when import DaySlot, WhenError, parse_when
-from tasched.words import ALL_MET, PROVEN, headline, severity, shortfall_headline, tier_result
+from tasched.input.model import SchoolData
+from tasched.input.week import class_meetings, open_slots, pupil_places, shape_of
+from tasched.input.when import DaySlot, WhenError, parse_when
+from tasched.io.files import write_atomic
+from tasched.solution.words import ALL_MET, PROVEN, headline, severity, shortfall_headline, tier_result
 
 __all__ = ["KINDS", "build_report", "render_html_report", "write_html_report"]
 
@@ -62,7 +62,7 @@ def render_html_report(school: SchoolData, rota: dict[str, Any], *, source: str 
     """The report as HTML text; rows naming staff or slots the school lacks are an InputError."""
     view = build_report(school, rota, source=source)
     env = Environment(
-        loader=PackageLoader("tasched", "templates"),
+        loader=PackageLoader("tasched.io", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -158,13 +158,13 @@ def build_report(school: SchoolData, rota: dict[str, Any], *, source: str = "rot
         ],
         "ehc": f"{_hours(delivered_ehc)} of {_hours(required_ehc)}" if pupil_plans else "none",
         "warnings": [str(w) for w in meta.get("warnings") or []],
-        "version": meta.get("version", tasched.__version__),
+        "version": meta.get("version", __version__),
         "digest": str(meta.get("input_digest", "")),
     }
     return {
         "title": f"{school.school.name}: teaching-assistant rota",
         "school": {"name": school.school.name, "phase": school.school.phase.value},
-        "tool_version": tasched.__version__,
+        "tool_version": __version__,
         "summary": summary,
         "shortfalls": [_shortfall(s) for s in shortfalls],
         "days": week.days,

@@ -29,7 +29,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from tasched.words import amount, tier_label, tier_result
+from tasched.solution.words import amount, tier_label, tier_result
 
 __all__ = ["BatchProgress", "SolveProgress", "gap_of", "school_line", "solve_line"]
 

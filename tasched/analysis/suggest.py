@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tasched.compile import Problem as Compiled
-from tasched.compile import compile_problem
 from tasched.errors import InputError, Problem
-from tasched.model import Priority, SchoolData
-from tasched.when import WhenError, nearest, parse_when
+from tasched.input.model import Priority, SchoolData
+from tasched.input.when import WhenError, nearest, parse_when
+from tasched.io.formats import load_school, read_rota
+from tasched.problem.compile import Problem as Compiled
+from tasched.problem.compile import compile_problem
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -863,9 +864,6 @@ def suggest_file(
     top: int | None = None,
 ) -> Suggestions:
     """Load the school and its rota (as `tasched solve` wrote it), then suggest()."""
-    from tasched.loader import load_school
-    from tasched.rota_io import read_rota
-
     school = load_school(school_path)
     rota = read_rota(rota_path)
     return suggest(school, rota, absent=absent, task=task, at=at, top=top)

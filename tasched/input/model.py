@@ -3,7 +3,7 @@
 Pydantic types only, no solver code. Every field documents itself, and the JSON
 Schema under schemas/ is generated from these classes (``tasched schema``).
 Cross-references between sections (ids, when-expressions, clashes) are checked
-by :mod:`tasched.validate`, which knows where each value sits in the file.
+by :mod:`tasched.input.validate`, which knows where each value sits in the file.
 """
 
 from __future__ import annotations
