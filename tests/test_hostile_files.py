@@ -22,7 +22,8 @@ import openpyxl
 import pytest
 
 from tasched.errors import InputError
-from tasched.excel import MAX_ROWS, _sheet_titles, convert_school, read_workbook
+from tasched.io.excel import MAX_ROWS, _sheet_titles, read_workbook
+from tasched.io.formats import convert_school
 from tests.conftest import SAMPLE_YAML
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -37,11 +37,11 @@ from helpers_solver import make_school
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import tasched.solver
-from tasched.model import Demand, Priority, SchoolData
-from tasched.solution import Rota
+import tasched.solution
+from tasched.input.model import Demand, Priority, SchoolData
+from tasched.input.validate import check_school
+from tasched.solution.rota import Rota
 from tasched.solver.rules import PinError
-from tasched.validate import check_school
 from tasched.verify import Facts, Index, _near, format_report, parse_rows, verify
 
 Row = dict[str, Any]
@@ -411,7 +411,7 @@ def brute_force(school: SchoolData, grid: list[list[Option]]) -> tuple[Vector, l
 
 
 def solve(school: SchoolData) -> Rota:
-    return tasched.solver.solve(school, workers=1, seed=0, time_limit=20)
+    return tasched.solution.solve(school, workers=1, seed=0, time_limit=20)
 
 
 def _cell_key(rows: list[Row] | Option) -> tuple[tuple[Any, ...], ...]:
