@@ -232,6 +232,7 @@ def compile_problem(
     pupil_index = {p.id: p.index for p in pupils}
     trimmed = _limit_candidates(data, pupils, adults, keep or []) if limit_candidates else []
     interventions = _interventions(data, pupils, pupil_index, subject_at, resolve, slots, adults)
+    _widen_caps_by_sessions(pupils, interventions, slots)
     duties = _duties(data, resolve, adults)
     room_capacity: dict[str, int] = defaultdict(int)
     for room in data.rooms:
@@ -258,6 +259,21 @@ def compile_problem(
     problem.medical_covers = _medical_covers(problem)
     problem.trimmed = trimmed
     return problem
+
+
+def _widen_caps_by_sessions(
+    pupils: list[PupilInfo], interventions: list[InterventionInfo], slots: list[WeekSlot]
+) -> None:
+    """The over-support cap is the plan's hours plus the longest slot in which the pupil could
+    be given EHC time, a session of an intervention that counts for EHC included (rule 7)."""
+    for iv in interventions:
+        if not iv.counts_for_ehcp or not iv.slots:
+            continue
+        longest = max(slots[t].minutes for t in iv.slots)
+        for p in iv.pupils:
+            plan = pupils[p].ehcp
+            if plan is not None:
+                plan.over_support_cap = max(plan.over_support_cap, plan.required_minutes + longest)
 
 
 def _medical_covers(prob: Problem) -> list[MedicalCover]:

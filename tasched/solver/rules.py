@@ -251,7 +251,7 @@ def add_break_rule(rm: RotaModel) -> None:
                 if first is None:
                     continue
                 start = prob.slots[order[i]].start  # type: ignore[index]
-                for j in range(i + 1, len(busy)):
+                for j in range(i, len(busy)):  # j == i: one slot alone may be longer than the limit
                     last = busy[j]
                     if last is None or prob.slots[order[j]].end - start <= rules.break_after_minutes:  # type: ignore[index]
                         continue
