@@ -101,8 +101,10 @@ def test_batch_solves_good_schools_and_names_the_broken_one(tmp_path: Path) -> N
     names = [v[0] for v in values[1:]]
     assert names[0] == "broken" and all(n and not n.endswith((".yaml", ".yml")) for n in names)
     assert values[1][1] == "no rota: the file has problems"
-    assert all(v[1] in ("all demands met", "met as far as these staff allow (proven)", "could improve with more time")
-               for v in values[2:])
+    assert all(
+        v[1] in ("all demands met", "met as far as these staff allow (proven)", "could improve with more time")
+        for v in values[2:]
+    )
     assert "Gap" not in values[0]
     assert book["Trust"]["B2"].value == 3
 

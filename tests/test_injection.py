@@ -19,10 +19,11 @@ import openpyxl
 import pytest
 import yaml
 
-from tasched.excel import convert_school, write_rota_workbook
-from tasched.loader import build_school, load_school, parse_yaml
-from tasched.model import SchoolData
-from tasched.report import render_html_report, write_html_report
+from tasched.input.model import SchoolData
+from tasched.io.excel import write_rota_workbook
+from tasched.io.formats import convert_school, load_school
+from tasched.io.loader import build_school, parse_yaml
+from tasched.io.report import render_html_report, write_html_report
 from tests.test_report import ROTA, SCHOOL, _chromium, _run_chromium
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -185,7 +186,7 @@ def test_rota_workbook_keeps_formula_like_text_as_text(school: SchoolData, tmp_p
 
 def test_a_cell_that_is_only_a_formula_like_name(tmp_path: Path) -> None:
     """A name alone in a cell (as an adult's grid shows it) is a string with the quote prefix."""
-    from tasched.excel import _text_stays_text
+    from tasched.io.excel import _text_stays_text
 
     book = openpyxl.Workbook()
     ws = book.active

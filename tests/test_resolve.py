@@ -95,7 +95,7 @@ def test_changes_in_words() -> None:
     ]
     assert changes_in_words(before, after) == "TA05's Tue went to TA03 and TA11; nothing else moved"
     assert changes_in_words(before, before) == "nothing moved"
-    dropped = changes_in_words(before, after[1:] + [row("TA09", "Wed", "P1", "class:B")])
+    dropped = changes_in_words(before, [*after[1:], row("TA09", "Wed", "P1", "class:B")])
     assert dropped == "TA05's Tue went to TA11 (1 task dropped); TA09 took on 1 more task"
 
 

@@ -58,13 +58,14 @@ EXIT_INTERRUPTED = 130
 
 def _flags_show_no_type() -> None:
     """Typer 0.2x labels every flag (`--help` too) `<bool>`, as if it took a value: show none."""
-    original = typer.core.TyperOption.display_type_rich
+    original = getattr(typer.core.TyperOption, "display_type_rich", None)
+    if original is None:  # older Typer shows flags without a type already
+        return
 
     def display(self: typer.core.TyperOption, ctx: Any) -> str | None:
         return None if self.is_flag else original(self, ctx)
 
-    if hasattr(typer.core.TyperOption, "display_type_rich"):
-        typer.core.TyperOption.display_type_rich = display  # type: ignore[method-assign]
+    typer.core.TyperOption.display_type_rich = display  # type: ignore[method-assign]
 
 
 _flags_show_no_type()
