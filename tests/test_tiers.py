@@ -130,3 +130,12 @@ def test_a_stopped_search_reports_the_tiers_it_did_not_reach(monkeypatch: pytest
     statuses = [t["status"] for t in rota.meta["tiers"]]
     assert statuses[1:] == ["not_reached", "not_reached"]
     assert rota.meta["interrupted"] is True and rota.meta["status"] == "feasible"
+
+
+def test_nothing_short_is_proven_even_on_a_trimmed_model() -> None:
+    from tasched.solver.tiers import _status
+
+    assert _status(0, 0, "cp-sat", trimmed=True) == "optimal"
+    assert _status(30, 30, "cp-sat", trimmed=True) == "optimal_within_limits"
+    assert _status(30, 30, "lp", trimmed=True) == "optimal"  # our bound uses every adult
+    assert _status(30, 20, None, trimmed=False) == "feasible"

@@ -216,6 +216,8 @@ def _solve_tier(
 
 
 def _status(found: int, bound: int | None, proof: str | None, trimmed: bool) -> str:
+    if found == 0:
+        return OPTIMAL  # nothing short: proven whatever the model's limits
     if bound is None or bound < found:
         return FEASIBLE
     # CP-SAT proved it on a model whose pupils lost candidate adults: a proof within that limit only.
