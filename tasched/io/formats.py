@@ -33,6 +33,7 @@ from tasched.io.loader import (
     dump_school,
     load_yaml_school,
 )
+from tasched.solution.rota import Rota
 
 __all__ = ["convert_school", "load_school", "read_rota", "validate_file", "write_rota"]
 
@@ -87,6 +88,9 @@ def write_rota(rota: dict[str, Any], path: str | Path, school: SchoolData | None
         write_rota_workbook(rota, path, school=school)
     else:
         raise InputError([Problem(str(path), "", "a rota is written as .yaml or .xlsx; change the file name")])
+
+
+Rota.writer = write_rota  # Rota.save writes through this module (the solution layer cannot import io)
 
 
 def read_rota(path: str | Path) -> dict[str, Any]:

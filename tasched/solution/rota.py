@@ -7,22 +7,52 @@ a file (``previous``) and a freshly solved one are treated alike.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 from tasched.problem.compile import Problem, Row
 
 
 @dataclass
 class Rota:
+    """A week's rota: who is where (`assignments`, one row per adult, slot and task),
+    what could not be met and why (`shortfalls`), the KPIs and cost (`kpis`), and how
+    it was found (`meta`, with each demand tier's result in `meta["tiers"]`)."""
+
     meta: dict[str, Any]
     assignments: list[Row]
     shortfalls: list[dict[str, Any]] = field(default_factory=list)
     kpis: dict[str, Any] = field(default_factory=dict)
 
+    # Set by tasched.io.formats (a later layer): writes a rota document as .yaml or .xlsx.
+    writer: ClassVar[Callable[..., None] | None] = None
+
     @property
     def status(self) -> str:
+        """`optimal` (every tier proven), `optimal_within_limits`, `feasible` or `no_rota`."""
         return str(self.meta.get("status", ""))
+
+    @property
+    def tiers(self) -> list[dict[str, Any]]:
+        """Each demand tier in the order solved: `{tier, status, short, unit, bound, seconds}`."""
+        return list(self.meta.get("tiers") or [])
+
+    def for_adult(self, staff: str) -> list[Row]:
+        """One adult's week: their rows, in the order of the week."""
+        return [row for row in self.assignments if row["staff"] == staff]
+
+    def for_pupil(self, pupil: str) -> list[Row]:
+        """One pupil's support: every row that names them (EHC support and intervention sessions)."""
+        return [row for row in self.assignments if pupil in (row.get("pupils") or [])]
+
+    def save(self, path: str | Path, school: Any = None) -> None:
+        """Write the rota as .yaml or .xlsx (the workbook uses `school` for names and times),
+        atomically: an existing file is replaced only once the new one is complete."""
+        if Rota.writer is None:
+            raise RuntimeError("no rota writer is loaded: import tasched (or tasched.io.formats) first")
+        Rota.writer(self.to_dict(), path, school=school)
 
     def to_dict(self) -> dict[str, Any]:
         return {
