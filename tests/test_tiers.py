@@ -139,3 +139,12 @@ def test_nothing_short_is_proven_even_on_a_trimmed_model() -> None:
     assert _status(30, 30, "cp-sat", trimmed=True) == "optimal_within_limits"
     assert _status(30, 30, "lp", trimmed=True) == "optimal"  # our bound uses every adult
     assert _status(30, 20, None, trimmed=False) == "feasible"
+
+
+def test_a_reason_is_a_sentence_in_the_schools_order() -> None:
+    """Singular and plural right, the ranking from rules.priorities, no solver words."""
+    reason = shortfall(solve(trade_school()), "class:Y1")["reason"]  # type: ignore[index]
+    assert reason.startswith("lower priority than EHC hours, medical cover, duties and interventions; in 1 slot ")
+    assert "contracted hours used up (A; 1 slot)" in reason and "adult-slots" not in reason
+    moved = shortfall(solve(trade_school(priorities=["ehcp_hours", "interventions", "class_support"])), "class:Y1")
+    assert moved is not None and moved["reason"].startswith("lower priority than EHC hours and interventions; in")

@@ -145,7 +145,8 @@ def unavoidable_ehc_minutes(prob: Problem) -> dict[str, int]:
             out[pupil.id] = plan.required_minutes
             continue
         possible = sum(prob.slots[t].minutes for t in plan.slots if len(plan.candidates[t]) >= plan.adults)
-        most = min(possible, len(eligible) * plan.max_share_minutes)
+        givers = len(eligible) if plan.max_staff is None else min(len(eligible), plan.max_staff)
+        most = min(possible, givers * plan.max_share_minutes)
         out[pupil.id] = max(0, plan.required_minutes - most)
     return out
 
@@ -184,13 +185,17 @@ def _ehcp_plans(prob: Problem) -> list[Finding]:
                 Finding(
                     "error",
                     task,
-                    f"needs support from {need} adults {what}({rule}), but only {_who(prob, eligible)} can{where}",
+                    (
+                        f"needs support from {need} adults {what}({rule}), but "
+                        + (f"only {_who(prob, eligible)} can{where}" if eligible else f"no adult can{where}")
+                    ),
                 )
             )
             continue
         # Slots where enough eligible adults work: the most the week can hold.
         possible = sum(prob.slots[t].minutes for t in plan.slots if len(plan.candidates[t]) >= plan.adults)
         by_share = len(eligible) * plan.max_share_minutes
+        by_team = (plan.max_staff or len(eligible)) * plan.max_share_minutes
         if possible < plan.required_minutes:
             out.append(
                 Finding(
@@ -198,6 +203,16 @@ def _ehcp_plans(prob: Problem) -> list[Finding]:
                     task,
                     f"needs {hours} h but only {_hours(possible)} h of its "
                     "support slots have an eligible adult at work",
+                )
+            )
+        elif plan.max_staff is not None and plan.max_staff < len(eligible) and by_team < plan.required_minutes:
+            out.append(
+                Finding(
+                    "warning",
+                    task,
+                    f"needs {hours} h but rotation.max_staff {plan.max_staff} lets at most {plan.max_staff} "
+                    f"adults support the pupil, each giving at most {_hours(plan.max_share_minutes)} h "
+                    f"(rotation.max_share): {_hours(by_team)} h at most; raise max_staff or max_share",
                 )
             )
         elif by_share < plan.required_minutes:

@@ -11,8 +11,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from tasched.input.model import Demand
 from tasched.problem.compile import Problem
 from tasched.solution.rota import Delivery
+from tasched.solution.words import TIER_LABELS, plural
 
 
 def give_reasons(delivery: Delivery, shortfalls: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -63,7 +65,7 @@ def _what_adults_did(
     for cause, count in doing.most_common():
         who = sorted(names[cause])
         shown = ", ".join(who[:4]) + (f" and {len(who) - 4} more" if len(who) > 4 else "")
-        parts.append(f"{cause} ({count} adult-slots: {shown})")
+        parts.append(f"{cause} ({shown}; {plural(count, 'slot')})")
     return "; ".join(parts) or "nobody works then"
 
 
@@ -189,7 +191,12 @@ def _duty(delivery: Delivery, duty_id: str) -> str:
         return f"no adult with {skills} works at {_slot_list(prob, short)}"
     capped = [prob.adults[a].id for a in eligible if prob.adults[a].max_duties is not None]
     doing = _what_adults_did(delivery, eligible, short)
-    text = f"short at {_slot_list(prob, short)}; the {len(eligible)} adults who could do it were: {doing}"
+    who = (
+        "the one adult who could do it was"
+        if len(eligible) == 1
+        else f"the {len(eligible)} adults who could do it were"
+    )
+    text = f"short at {_slot_list(prob, short)}; {who}: {doing}"
     if capped:
         text += f"; max_duties limits {', '.join(sorted(capped))}"
     return text
@@ -238,9 +245,19 @@ def _class(delivery: Delivery, class_id: str) -> str:
     if not eligible:
         return f"no adult with the support's skills works at {_slot_list(prob, short)}"
     return (
-        f"lower priority than EHC hours, medical cover, duties and interventions; at "
-        f"{len(short)} slots the adults who could help were: {_what_adults_did(delivery, eligible, short)}"
+        f"{ranked_below(prob, Demand.class_support)}in {plural(len(short), 'slot')} the adults who could "
+        f"help were: {_what_adults_did(delivery, eligible, short)}"
     )
+
+
+def ranked_below(prob: Problem, demand: Demand) -> str:
+    """`lower priority than EHC hours and duties; ` from the school's own rules.priorities."""
+    order = list(prob.data.rules.priorities)
+    above = [TIER_LABELS[d.value] for d in order[: order.index(demand)]] if demand in order else []
+    if not above:
+        return ""
+    listed = above[0] if len(above) == 1 else ", ".join(above[:-1]) + " and " + above[-1]
+    return f"lower priority than {listed}; "
 
 
 def _slot_list(prob: Problem, slots: list[int], most: int = 6) -> str:
