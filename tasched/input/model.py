@@ -213,6 +213,21 @@ class Support(Strict):
     priority: Priority = Priority.normal
 
 
+class Fade(Strict):
+    """A planned step-down of EHC hours over a term: `hours` until `from_week`, then evenly
+    down (or up) to `to_hours` by `by_week`, rounded to the nearest half hour."""
+
+    to_hours: float = Field(gt=0, le=40, description="Hours a week at the end of the fade.")
+    from_week: int = Field(ge=1, le=52, description="Last week at the plan's `hours` (weeks count from 1).")
+    by_week: int = Field(ge=1, le=52, description="First week at `to_hours`; after `from_week`.")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Fade:
+        if self.by_week <= self.from_week:
+            raise ValueError(f"by_week {self.by_week} is not after from_week {self.from_week}")
+        return self
+
+
 class Ehcp(Strict):
     hours: float = Field(gt=0, le=40, description="Section F support hours per week.")
     mode: EhcpMode = Field(EhcpMode.in_class, description="in_class | withdrawn | any.")
@@ -223,6 +238,22 @@ class Ehcp(Strict):
     skills: list[str] = Field(default_factory=list, description="Every supporting adult must have these.")
     when: When | None = Field(None, description="Slots in which support may be given (default: the pupil's lessons).")
     subjects: list[str] | None = Field(None, description="Support only in these subjects.")
+    fade: Fade | Annotated[list[Annotated[float, Field(gt=0, le=40)]], Field(min_length=1, max_length=52)] | None = (
+        Field(
+            None,
+            description=(
+                "A term's planned step-down of hours (`tasched term`): `{to_hours, from_week, by_week}`, or the "
+                "hours of each week in order (the last repeats). Never below `floor_hours`."
+            ),
+        )
+    )
+    floor_hours: float | None = Field(
+        None,
+        gt=0,
+        le=40,
+        description="The statutory floor a fade may not go below, where the plan allows less than `hours`. "
+        "Default: `hours`.",
+    )
 
 
 class Rotation(Strict):
@@ -284,6 +315,10 @@ class Intervention(Strict):
     room_kind: str | None = Field(None, description="Sessions need a room of this kind.")
     counts_for_ehcp: bool = Field(False, description="Session time counts toward the pupils' EHC hours.")
     priority: Priority = Priority.normal
+    weeks: int | None = Field(
+        None, ge=1, le=52, description="The programme's length in weeks (`tasched term`). Default: the whole term."
+    )
+    start_week: int = Field(1, ge=1, le=52, description="The term week the programme starts (weeks count from 1).")
 
 
 class Duty(Strict):
@@ -369,6 +404,15 @@ class Rules(Strict):
     )
     weights: Weights = Field(default_factory=Weights)
     solver: SolverSettings = Field(default_factory=SolverSettings)
+    rotate_withdrawals: int | None = Field(
+        None,
+        ge=1,
+        le=260,
+        description=(
+            "`tasched term`: the most times in the term one pupil may be withdrawn from the same subject "
+            "(from the same lesson slot, e.g. `Mon P2`, where lessons have no subjects). Default: no limit."
+        ),
+    )
 
     @field_validator("priorities")
     @classmethod
@@ -388,6 +432,40 @@ class Pin(Strict):
 class Absence(Strict):
     staff: Id
     when: When = "*"
+
+
+class ClosedWeek(Strict):
+    week: int = Field(ge=1, le=52, description="The term week (counting from 1).")
+    when: When = Field(description="The slots closed that week, e.g. `Mon` for a bank holiday.")
+    reason: str | None = Field(None, description="e.g. bank holiday, INSET day.")
+
+
+class Term(Strict):
+    """The term a `tasched term` plan covers: its weeks, the days each week is closed, where the plan starts."""
+
+    weeks: int | Annotated[list[Id], Field(min_length=1, max_length=52)] = Field(
+        description="How many weeks (e.g. `12`), or their labels in order (e.g. `[A1, B1, A2]`).",
+    )
+    closed: list[ClosedWeek] = Field(
+        default_factory=list, description="Days or slots closed in given weeks, on top of `calendar.closed`."
+    )
+    start_week: int = Field(1, ge=1, le=52, description="The first week to plan (earlier weeks are not solved).")
+
+    @field_validator("weeks")
+    @classmethod
+    def _weeks(cls, value: int | list[str]) -> int | list[str]:
+        if isinstance(value, int) and not 1 <= value <= 52:
+            raise ValueError(f"a term has 1 to 52 weeks, not {value}")
+        if isinstance(value, list) and len(set(value)) != len(value):
+            raise ValueError("week labels must be different")
+        return value
+
+    @property
+    def labels(self) -> list[str]:
+        """The weeks' labels: as given, or `1`, `2`, … for a count."""
+        if isinstance(self.weeks, int):
+            return [str(w) for w in range(1, self.weeks + 1)]
+        return list(self.weeks)
 
 
 class SchoolData(Strict):
@@ -413,6 +491,7 @@ class SchoolData(Strict):
     rules: Rules = Field(default_factory=Rules)
     pins: list[Pin] = Field(default_factory=list)
     absences: list[Absence] = Field(default_factory=list)
+    term: Term | None = Field(None, description="The term `tasched term` plans, week by week.")
 
 
 def json_schema() -> dict[str, Any]:

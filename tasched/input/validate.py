@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from tasched.errors import Problem, field_path
 from tasched.input.introspect import model_class
 from tasched.input.model import Calendar, Phase, School, SchoolData, Slot, SlotKind, minutes_of
+from tasched.input.term import floor_hours, planned_hours, programme_span, week_count
 from tasched.input.week import shape_of
 from tasched.input.when import SLOT_KINDS, DaySlot, WeekShape, WhenError, nearest, parse_when
 
@@ -503,6 +504,8 @@ def when_fields(data: SchoolData) -> list[tuple[DocPath, str | None]]:
     fields += [(("duties", i, "when"), x.when) for i, x in enumerate(data.duties)]
     fields += [(("pins", i, "when"), x.when) for i, x in enumerate(data.pins)]
     fields += [(("absences", i, "when"), x.when) for i, x in enumerate(data.absences)]
+    if data.term is not None:
+        fields += [(("term", "closed", i, "when"), x.when) for i, x in enumerate(data.term.closed)]
     return fields
 
 
@@ -934,6 +937,71 @@ def check_ehcp_slots(school: _School) -> None:
             )
 
 
+def check_term(school: _School) -> None:
+    """The term's weeks hold what names them: closed weeks, the plan's start, fades, programmes.
+
+    A fade never goes below the plan's statutory floor (`floor_hours`, else `hours`)."""
+    data = school.data
+    weeks = week_count(data)
+    term = data.term
+    if term is not None:
+        if term.start_week > weeks:
+            school.add(("term", "start_week"), f"week {term.start_week} is past the term's {weeks} weeks")
+        for i, closed in enumerate(term.closed):
+            if closed.week > weeks:
+                school.add(("term", "closed", i, "week"), f"week {closed.week} is past the term's {weeks} weeks")
+    for i, pupil in enumerate(data.pupils):
+        plan = pupil.ehcp
+        if plan is None:
+            continue
+        floor = floor_hours(plan)
+        if plan.floor_hours is not None and plan.floor_hours > plan.hours:
+            school.add(
+                ("pupils", i, "ehcp", "floor_hours"),
+                f"the floor {plan.floor_hours:g} h is above the plan's {plan.hours:g} h; the floor is the least "
+                "the plan allows",
+            )
+        if plan.fade is None:
+            continue
+        low = min(
+            range(1, max(weeks, len(plan.fade) if isinstance(plan.fade, list) else 1) + 1),
+            key=lambda w: planned_hours(plan, w),
+        )
+        hours = planned_hours(plan, low)
+        if hours < floor - 1e-9:
+            where = "`hours`" if plan.floor_hours is None else "`floor_hours`"
+            fix = (
+                "; if the EHC plan itself allows fewer hours, write that floor as `ehcp.floor_hours`"
+                if plan.floor_hours is None
+                else ""
+            )
+            school.add(
+                ("pupils", i, "ehcp", "fade"),
+                f"{pupil.id}'s fade reaches {hours:g} h in week {low}, below the statutory floor of {floor:g} h "
+                f"({where}){fix}",
+            )
+        if term is None:
+            continue
+        if isinstance(plan.fade, list) and len(plan.fade) > weeks:
+            school.add(("pupils", i, "ehcp", "fade"), f"the fade lists {len(plan.fade)} weeks; the term has {weeks}")
+        elif not isinstance(plan.fade, list) and plan.fade.by_week > weeks:
+            school.add(
+                ("pupils", i, "ehcp", "fade", "by_week"), f"week {plan.fade.by_week} is past the term's {weeks} weeks"
+            )
+    for i, iv in enumerate(data.interventions):
+        if term is None or (iv.weeks is None and iv.start_week == 1):
+            continue
+        first, last = programme_span(iv, weeks)
+        if first > weeks:
+            school.add(("interventions", i, "start_week"), f"week {first} is past the term's {weeks} weeks")
+        elif last > weeks:
+            school.add(
+                ("interventions", i, "weeks"),
+                f"the {iv.weeks}-week programme from week {first} ends in week {last}, after the term's {weeks} "
+                "weeks; shorten `weeks` or start earlier",
+            )
+
+
 CHECKS: tuple[Callable[[_School], None], ...] = (
     check_days,
     check_slots,
@@ -952,6 +1020,7 @@ CHECKS: tuple[Callable[[_School], None], ...] = (
     check_intervention_slots,
     check_liaison_minutes,
     check_ehcp_slots,
+    check_term,
 )
 NEEDS_CALENDAR = frozenset(
     {
