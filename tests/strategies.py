@@ -71,6 +71,9 @@ def school_dicts(
     # classes, lessons and when each class meets
     class_ids = [f"C{i + 1}" for i in range(draw(st.integers(1, max_classes)))]
     classes = [{"id": c, **({"year": draw(st.integers(1, 6))} if draw(st.booleans()) else {})} for c in class_ids]
+    for c in classes:
+        if draw(st.integers(0, 9)) < 3:
+            c["max_adults"] = draw(st.integers(1, 2))
     lessons: list[dict[str, Any]] = []
     meets: dict[str, list[tuple[str, str]]] = {}
     subject_at: dict[tuple[str, str, str], str] = {}
@@ -124,6 +127,8 @@ def school_dicts(
             pupil["ehcp"] = plan
         if draw(st.integers(0, 9)) < 2:
             pupil["rotation"] = {"min_staff": draw(st.integers(1, 2))}
+            if draw(st.booleans()):
+                pupil["rotation"]["max_staff"] = draw(st.integers(2, 3))
         if draw(st.integers(0, 9)) < 2:
             pupil["medical"] = {
                 "skills": ["first_aid"],
@@ -223,6 +228,8 @@ def school_dicts(
             "max_share": draw(st.sampled_from([0.5, 0.6, 0.75, 1.0])),
             "max_consecutive": draw(st.integers(1, 3)),
         }
+        if draw(st.booleans()):
+            rules["rotation"]["max_staff"] = draw(st.integers(2, 3))
     if draw(st.booleans()):
         rules["liaison_minutes"] = draw(st.sampled_from([0, 30, 60]))
     if draw(st.integers(0, 9)) < 2:

@@ -415,6 +415,38 @@ def test_rotation_max_share(solve: Callable[..., Rota]) -> None:
     assert given == {"A": 60, "B": 60}, show(rota)
 
 
+@pytest.mark.parametrize("where", ["rules", "pupil_override"])
+@binds(without(rules.add_max_staff))
+def test_rotation_max_staff(solve: Callable[..., Rota], where: str) -> None:
+    """max_staff 2 (from the rules, or the pupil's own over a looser rule): three adults could
+    each give P an hour of 3, and max_share 0.5 pushes a third in, but at most two may; so an
+    hour goes short."""
+    rotation: dict[str, Any] = {"max_share": 0.5, "max_staff": 2 if where == "rules" else 3}
+    school = make_school(
+        staff=[{"id": a, "hours": 10, "prefer": ["pupil:P"]} for a in "ABE"],
+        classes=ONE_CLASS,
+        pupils=[
+            {"id": "P", "classes": ["C1"], "ehcp": {"hours": 3}}
+            | ({"rotation": {"max_staff": 2}} if where == "pupil_override" else {})
+        ],
+        rules={"rotation": rotation},
+    )
+    rota = solve(school)
+    assert len(contact_minutes(rota, "P")) <= 2, show(rota)
+    assert_shortfall(rota, "pupil:P", 3, 2, "hours")
+
+
+@binds(without(rules.add_class_max_adults))
+def test_class_max_adults(solve: Callable[..., Rota]) -> None:
+    """max_adults 1: C1 wants an adult in P1-P3 and each adult has only an hour, so a second
+    and third adult would fill it; only one may, and two slots go short."""
+    staff = [{"id": a, "hours": 1, "prefer": ["class:C1"]} for a in "ABE"]
+    school = make_school(staff=staff, classes=[{"id": "C1", "max_adults": 1}], support=[{"class": "C1"}])
+    rota = solve(school)
+    assert len({r["staff"] for r in rows(rota, task="class:C1")}) == 1, show(rota)
+    assert_shortfall(rota, "class:C1", 3, 1, "adult-slots")
+
+
 def runs(labels: list[str], order: list[str]) -> list[int]:
     """Lengths of runs of adjacent slots (one day) among the labels."""
     positions = sorted(order.index(label.split()[1]) for label in labels)

@@ -196,6 +196,9 @@ class Class(Strict):
     teacher: str | None = None
     year: str | int | None = Field(None, description="Year group, e.g. R, 3, 10.")
     room: str | None = None
+    max_adults: int | None = Field(
+        None, ge=1, description="Most distinct adults giving the class support (its `support` rows) in a week."
+    )
 
 
 class Lesson(Strict):
@@ -260,6 +263,7 @@ class Rotation(Strict):
     min_staff: int | None = Field(None, ge=1, description="Distinct adults giving the pupil's support.")
     max_share: float | None = Field(None, gt=0, le=1, description="Largest share of required hours from one adult.")
     max_consecutive: int | None = Field(None, ge=1, description="Most adjacent slots with the same adult.")
+    max_staff: int | None = Field(None, ge=1, description="Most distinct adults giving the pupil's support in a week.")
 
 
 class Medical(Strict):
@@ -342,6 +346,9 @@ class RotationRules(Strict):
     min_staff: int = Field(2, ge=1, description="Any EHC support in the week comes from at least this many adults.")
     max_share: float = Field(0.6, gt=0, le=1, description="Largest fraction of required EHC hours one adult may give.")
     max_consecutive: int = Field(2, ge=1, description="Most adjacent slots of a day with the same adult and pupil.")
+    max_staff: int | None = Field(
+        None, ge=1, description="Most distinct adults giving a pupil EHC support in a week (default: no limit)."
+    )
 
 
 class Weights(Strict):

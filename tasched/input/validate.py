@@ -888,6 +888,40 @@ def check_liaison_minutes(school: _School) -> None:
         )
 
 
+def check_rotation_team(school: _School) -> None:
+    """Each pupil's rotation can hold: `min_staff` (and 2:1's two adults) within `max_staff`."""
+    base = school.data.rules.rotation
+    if base.max_staff is not None and base.min_staff > base.max_staff:
+        school.add(
+            ("rules", "rotation", "max_staff"),
+            f"max_staff {base.max_staff} is less than min_staff {base.min_staff}: no pupil's support could "
+            "meet both; raise max_staff or lower min_staff",
+        )
+    for i, pupil in enumerate(school.data.pupils):
+        own = pupil.rotation
+        if pupil.ehcp is None or own is None:
+            continue
+        least = own.min_staff if own.min_staff is not None else base.min_staff
+        most = own.max_staff if own.max_staff is not None else base.max_staff
+        if most is None or (own.min_staff is None and own.max_staff is None):
+            continue
+        if least > most:
+            school.add(
+                ("pupils", i, "rotation", "max_staff" if own.max_staff is not None else "min_staff"),
+                f"pupil '{pupil.id}''s support must come from at least {least} adults (min_staff) but at most "
+                f"{most} (max_staff): no rota can meet both; raise max_staff or lower min_staff",
+            )
+    for i, pupil in enumerate(school.data.pupils):
+        own = pupil.rotation
+        most = own.max_staff if own and own.max_staff is not None else base.max_staff
+        if pupil.ehcp is not None and most is not None and pupil.ehcp.adults > most:
+            school.add(
+                ("pupils", i, "ehcp", "adults"),
+                f"pupil '{pupil.id}''s 2:1 support needs two adults at once but max_staff allows {most}; "
+                "raise max_staff to 2 or more",
+            )
+
+
 def check_ehcp_slots(school: _School) -> None:
     """Some slot remains in which each EHC plan's support could be given."""
     places = school.places()
@@ -1019,6 +1053,7 @@ CHECKS: tuple[Callable[[_School], None], ...] = (
     check_support_overlaps,
     check_intervention_slots,
     check_liaison_minutes,
+    check_rotation_team,
     check_ehcp_slots,
     check_term,
 )

@@ -88,6 +88,7 @@ class EhcPlan:
     max_consecutive: int
     over_support_cap: int  # required + the longest supportable slot
     candidates: dict[int, list[int]] = field(default_factory=dict)  # slot -> adults
+    max_staff: int | None = None  # most distinct adults giving EHC contact in a week
 
 
 @dataclass
@@ -176,6 +177,8 @@ class Problem:
     # Pupils whose candidate adults were cut to `adults_per_pupil`: a proof on this
     # model is then a proof within that limit, not about the school.
     trimmed: list[str] = field(default_factory=list)
+    # classes.max_adults: class -> most distinct adults giving it support (support rows) a week
+    class_max_adults: dict[str, int] = field(default_factory=dict)
 
     # Built once: rules, reasons and re-solves look ids up row by row.
     @cached_property
@@ -258,6 +261,7 @@ def compile_problem(
     )
     problem.medical_covers = _medical_covers(problem)
     problem.trimmed = trimmed
+    problem.class_max_adults = {c.id: c.max_adults for c in data.classes if c.max_adults is not None}
     return problem
 
 
@@ -403,6 +407,7 @@ def _pupils(
                     rot.max_consecutive if rot and rot.max_consecutive else rules.rotation.max_consecutive
                 ),
                 over_support_cap=required + max((slots[t].minutes for t in allowed), default=0),
+                max_staff=rot.max_staff if rot and rot.max_staff else rules.rotation.max_staff,
             )
             plan.candidates = {t: _eligible(adults, plan.skills, t) for t in plan.slots}
         medical = None

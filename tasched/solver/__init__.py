@@ -44,6 +44,8 @@ HARD_RULES = (
     rules.add_max_duties,
     rules.add_pupil_whereabouts,  # before demands: defines when a pupil is supported
     rules.add_rotation_rules,
+    rules.add_max_staff,
+    rules.add_class_max_adults,
     rules.add_room_capacity,
     rules.add_withdrawal_limit,
     rules.add_break_rule,

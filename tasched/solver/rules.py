@@ -169,6 +169,44 @@ def add_rotation_rules(rm: RotaModel) -> None:
             cp.add(sum(others) >= min_staff).only_enforce_if(flag)
 
 
+def add_max_staff(rm: RotaModel) -> None:
+    """A small team per pupil: at most `rotation.max_staff` distinct adults give a pupil
+    EHC contact (support and sessions that count for EHC) in the week."""
+    cp, prob = rm.cp, rm.problem
+    per_pupil: dict[int, list[list[Literal]]] = defaultdict(list)
+    for (_, p), terms in ehc_contact(rm).items():
+        per_pupil[p].append([lit for _, _, lit in terms])
+    for p, adults in per_pupil.items():
+        most = prob.pupils[p].ehcp.max_staff  # type: ignore[union-attr]
+        if most is None or len(adults) <= most:
+            continue
+        cp.add(sum(_any_of(rm, literals, f"team[{p}]") for literals in adults) <= most)
+
+
+def add_class_max_adults(rm: RotaModel) -> None:
+    """A small team per class: at most `classes.max_adults` distinct adults give a class
+    support (rows of its `support`) in the week. Medical cover is not class support."""
+    cp, prob = rm.cp, rm.problem
+    per_class: dict[str, dict[int, list[Literal]]] = defaultdict(lambda: defaultdict(list))
+    for (a, k, _), var in rm.class_support.items():
+        class_id = prob.supports[k].class_id
+        if class_id in prob.class_max_adults:
+            per_class[class_id][a].append(var)
+    for class_id, adults in per_class.items():
+        most = prob.class_max_adults[class_id]
+        if len(adults) > most:
+            cp.add(sum(_any_of(rm, literals, f"class_team[{class_id}]") for literals in adults.values()) <= most)
+
+
+def _any_of(rm: RotaModel, literals: list[Literal], name: str) -> Literal:
+    """A literal that is true whenever any of `literals` is (it may be true otherwise too)."""
+    if len(literals) == 1:
+        return literals[0]
+    flag = rm.cp.new_bool_var(name)
+    rm.cp.add(sum(literals) <= len(literals) * flag)
+    return flag
+
+
 def ehc_contact(rm: RotaModel) -> dict[tuple[int, int], list[tuple[int, int, Literal]]]:
     """(adult, pupil) -> [(slot, minutes, literal)] of EHC contact."""
     prob = rm.problem

@@ -50,6 +50,8 @@ class _State:
         self.delivered: dict[int, int] = defaultdict(int)  # pupil -> EHC minutes
         self.contact: dict[tuple[int, int], int] = defaultdict(int)  # (adult, pupil) -> minutes
         self.together: dict[tuple[int, int], set[int]] = defaultdict(set)  # (adult, pupil) -> slots
+        self.givers: dict[int, set[int]] = defaultdict(set)  # pupil -> adults giving EHC contact
+        self.class_team: dict[str, set[int]] = defaultdict(set)  # class -> adults giving class support
         self.rooms: dict[tuple[str, int], int] = defaultdict(int)
         self.lengths = [s.minutes for s in prob.data.calendar.slots]
         self.kept_support: dict[int, list[tuple[int, int, str, bool]]] = defaultdict(list)
@@ -109,6 +111,20 @@ class _State:
         del self.place[a, t]
         if contract:
             self.contract[a] -= self.prob.slots[t].minutes
+
+    def team_ok(self, a: int, p: int) -> bool:
+        """Adult a may give pupil p EHC contact within `max_staff`."""
+        most = self.prob.pupils[p].ehcp.max_staff  # type: ignore[union-attr]
+        return most is None or a in self.givers[p] or len(self.givers[p]) < most
+
+    def class_team_ok(self, a: int, class_id: str) -> bool:
+        """Adult a may support the class within `max_adults`."""
+        most = self.prob.class_max_adults.get(class_id)
+        return most is None or a in self.class_team[class_id] or len(self.class_team[class_id]) < most
+
+    def give(self, a: int, p: int, minutes: int) -> None:
+        self.contact[a, p] += minutes
+        self.givers[p].add(a)
 
     def run_ok(self, a: int, p: int, t: int, most: int) -> bool:
         """The same adult and pupil stay within `most` adjacent slots of a day."""
@@ -267,9 +283,15 @@ def _keep_previous(state: _State, rows: list[dict[str, Any]]) -> None:
         elif kind == "class":
             wanted = prob.supports[j]
             there = sum(1 for (_, k, u) in state.rota.class_support if k == j and u == t)
-            if a in wanted.candidates[t] and state.can_take(a, t) and there < wanted.staff:
+            if (
+                a in wanted.candidates[t]
+                and state.can_take(a, t)
+                and there < wanted.staff
+                and state.class_team_ok(a, wanted.class_id)
+            ):
                 state.occupy(a, t, _Place("class", j))
                 state.rota.class_support.add((a, j, t))
+                state.class_team[wanted.class_id].add(a)
 
 
 def _place_support(
@@ -288,7 +310,7 @@ def _place_support(
         else:
             state.place[a, t].pupils.append(p)
         state.rota.ehcp.add((a, p, t, mode))
-        state.contact[a, p] += minutes
+        state.give(a, p, minutes)
         state.together[a, p].add(t)
         added.append((a, t, mode, opens))
     state.pupil_busy[p].add(t)
@@ -339,10 +361,18 @@ def _choose_supporters(
             cap = min([plan.group_max, *(prob.pupils[q].ehcp.group_max for q in members)])  # type: ignore[union-attr]
             if len(members) < cap:
                 options.append(((0, state.contact[a, p], 0), a, False))
-    if len(options) < plan.adults:
-        return None
     options.sort()
-    return [(a, opens) for _, a, opens in options[: plan.adults]]
+    room = None if plan.max_staff is None else plan.max_staff - len(state.givers[p])
+    chosen: list[tuple[int, bool]] = []
+    for _, a, opens in options:
+        if len(chosen) == plan.adults:
+            break
+        if a not in state.givers[p]:
+            if room is not None and room <= 0:
+                continue  # max_staff: no new adult for this pupil
+            room = None if room is None else room - 1
+        chosen.append((a, opens))
+    return chosen if len(chosen) == plan.adults else None
 
 
 def _undo_support(state: _State, p: int, added: list[tuple[int, int, str, bool]]) -> None:
@@ -354,6 +384,8 @@ def _undo_support(state: _State, p: int, added: list[tuple[int, int, str, bool]]
             state.release(a, t)
         state.rota.ehcp.discard((a, p, t, mode))
         state.contact[a, p] -= prob.slots[t].minutes
+        if state.contact[a, p] <= 0:
+            state.givers[p].discard(a)
         state.together[a, p].discard(t)
     for _, t, mode, _ in added:
         if t in state.pupil_busy[p]:
@@ -444,7 +476,7 @@ def _place_session(state: _State, i: int, t: int, a: int) -> None:
             state.withdrawn[p] += iv.minutes
         if iv.counts_for_ehcp and prob.pupils[p].ehcp is not None:
             state.delivered[p] += iv.minutes
-            state.contact[a, p] += iv.minutes
+            state.give(a, p, iv.minutes)
             state.together[a, p].add(t)
 
 
@@ -499,6 +531,8 @@ def _contact_ok(state: _State, a: int, i: int, t: int) -> bool:
             continue
         if state.contact[a, p] + iv.minutes > plan.max_share_minutes or not state.run_ok(a, p, t, plan.max_consecutive):
             return False
+        if not state.team_ok(a, p):
+            return False
         if plan.min_staff > 1 and not any(q != a and state.contact[q, p] > 0 for q in range(len(prob.adults))):
             return False  # a lone giver would break min_staff
     return True
@@ -515,11 +549,17 @@ def _class_support(state: _State, k: int) -> None:
         there = sum(1 for (_, j, u) in state.rota.class_support if j == k and u == t)
         able = [a for a in row.candidates[t] if state.can_take(a, t)]
         able.sort(key=lambda a: (-state.medic(a, row.class_id, t), -regulars[a], state.contract[a]))
-        for a in able[: row.staff - there]:
+        for a in able:
+            if there >= row.staff:
+                break
+            if not state.class_team_ok(a, row.class_id):
+                continue  # max_adults: no new adult for this class
             state.occupy(a, t, _Place("class", k))
             state.rota.class_support.add((a, k, t))
+            state.class_team[row.class_id].add(a)
             state.in_class(a, row.class_id, t)
             regulars[a] += 1
+            there += 1
 
 
 def _medical_covers(state: _State) -> None:

@@ -624,6 +624,20 @@ def check_rotation_min_staff(facts: Facts, ix: Index) -> Iterator[Violation]:
             )
 
 
+def check_rotation_max_staff(facts: Facts, ix: Index) -> Iterator[Violation]:
+    """8d. max_staff: at most `max_staff` distinct adults (the pupil's `rotation`, else
+    `rules.rotation`) give P EHC contact in the week."""
+    base = facts.school.rules.rotation.max_staff
+    for p, _, by_adult in _rotated_pupils(facts, ix):
+        most = p.rotation.max_staff if p.rotation and p.rotation.max_staff is not None else base
+        if most is not None and len(by_adult) > most:
+            yield Violation(
+                "rotation_max_staff",
+                f"{p.id} is supported by {len(by_adult)} adults ({', '.join(sorted(by_adult))}); "
+                f"rotation allows at most {most}",
+            )
+
+
 def check_rotation_max_share(facts: Facts, ix: Index) -> Iterator[Violation]:
     """8b. max_share: each adult's EHC contact minutes with P ≤ `max_share` ×
     `ehcp.hours`×60 (rounded down to a minute)."""
@@ -931,6 +945,22 @@ def check_class_support_staff(facts: Facts, ix: Index) -> Iterator[Violation]:
             )
 
 
+def check_class_max_adults(facts: Facts, ix: Index) -> Iterator[Violation]:
+    """14b. classes.max_adults: at most this many distinct adults give the class support
+    (class rows at slots its support rows cover; medical cover is not counted) in the week."""
+    for c in facts.school.classes:
+        if c.max_adults is None:
+            continue
+        wanted = facts.support_at.get(c.id, {})
+        adults = {r.staff for t, rows in ix.task_slots.get(f"class:{c.id}", {}).items() if t in wanted for r in rows}
+        if len(adults) > c.max_adults:
+            yield Violation(
+                "class_max_adults",
+                f"class {c.id} is supported by {len(adults)} adults this week ({', '.join(sorted(adults))}); "
+                f"max_adults allows {c.max_adults}",
+            )
+
+
 def check_pin(facts: Facts, ix: Index) -> Iterator[Violation]:
     """15. Pins: each pinned (adult, slot) has a row with the pinned task (`free`:
     no row at all)."""
@@ -959,6 +989,7 @@ CHECKS: tuple[Check, ...] = (
     check_pooling,
     check_over_support,
     check_rotation_min_staff,
+    check_rotation_max_staff,
     check_rotation_max_share,
     check_rotation_max_consecutive,
     check_intervention_slot,
@@ -975,6 +1006,7 @@ CHECKS: tuple[Check, ...] = (
     check_break,
     check_class_support_slot,
     check_class_support_staff,
+    check_class_max_adults,
     check_pin,
 )
 
