@@ -97,3 +97,40 @@ def test_diagnosis_says_max_staff_cannot_cover_the_hours() -> None:
         "warning: pupil:P1: needs 5 h but rotation.max_staff 2 lets at most 2 adults support the pupil, "
         "each giving at most 2 h (rotation.max_share): 4 h at most; raise max_staff or max_share"
     ], found
+
+
+# --- teachers -------------------------------------------------------------------------------
+
+
+def test_a_teacher_is_free_when_available_and_teaching_no_lesson() -> None:
+    """JB teaches Y3 (class teacher) except Mon P2, which KL teaches; JB is away on Tuesday."""
+    doc = school(
+        teachers=[{"id": "JB", "unavailable": "Tue"}, {"id": "KL"}],
+        classes=[{"id": "Y3", "teacher": "JB"}],
+        lessons=[
+            {"class": "Y3", "when": "Mon P1, Tue P1", "subject": "Ma"},
+            {"class": "Y3", "when": "Mon P2", "subject": "En", "teacher": "KL"},
+        ],
+    )
+    prob = compile_problem(SchoolData.model_validate(doc))
+    label = {s.index: s.label for s in prob.slots}
+    jb, kl = prob.teachers
+    assert sorted(label[t] for t in jb.free) == ["Mon LU", "Mon P2", "Mon P3"]
+    assert sorted(label[t] for t in kl.free) == sorted(set(label.values()) - {"Mon P2"})
+
+
+def test_a_lesson_teacher_must_be_a_teacher() -> None:
+    doc = school(
+        teachers=[{"id": "JB"}],
+        lessons=[{"class": "Y3", "when": "Mon P1", "subject": "Ma", "teacher": "JX"}],
+    )
+    (message,) = messages(doc)
+    assert message == "lessons[0].teacher: unknown teacher 'JX'; did you mean 'JB'?", message
+
+
+def test_a_free_text_class_teacher_stays_valid_with_a_warning_saying_how_to_upgrade() -> None:
+    doc = school(classes=[{"id": "Y3", "teacher": "Mrs Kaur"}])
+    assert messages(doc) == []
+    (finding,) = diagnose(compile_problem(SchoolData.model_validate(doc)))
+    assert finding.severity == "warning" and finding.where == ("classes", 0, "teacher")
+    assert "'Mrs Kaur'" in finding.message and "list each under `teachers:`" in finding.message

@@ -257,11 +257,13 @@ def test_plain_csv(calendar_path: Path, tmp_path: Path) -> None:
     assert result.lessons == [
         {"class": "3A", "when": "Mon P1", "subject": "Maths"},
         {"class": "3A", "when": "Mon P2", "subject": "PE"},
-        {"class": "3B", "when": "Mon P2", "subject": "PE"},
-        {"class": "3B", "when": "Tue P3", "subject": "English"},
+        {"class": "3B", "when": "Mon P2", "subject": "PE", "teacher": "Jo"},
+        {"class": "3B", "when": "Tue P3", "subject": "English", "teacher": "Sam"},
         {"class": "3A", "when": "Wed REG", "subject": "Register"},
-        {"class": "3B", "when": "Thu P5", "subject": "Music"},
+        {"class": "3B", "when": "Thu P5", "subject": "Music", "teacher": "Sam"},
     ]
+    # every teacher named becomes one of `teachers`; a lesson names its teacher where its class has no one teacher
+    assert result.teachers == [{"id": "Jo"}, {"id": "Sam"}]
     # two lessons for 3B at Tue P3 ("3" is the third lesson slot, P3): the second is left out
     (clash,) = result.warnings
     assert clash.startswith(f"{source}:5: row 5 (Art, 3B): class '3B' already has English at Tue P3")

@@ -191,9 +191,22 @@ class Staff(Strict):
     prefer: list[TaskRef] = Field(default_factory=list, description="Tasks to favour for this adult.")
 
 
+class Teacher(Strict):
+    id: Id = Field(description="The teacher's id, e.g. initials from the timetable.")
+    name: str | None = Field(None, description="Display name (optional).")
+    available: When = Field("*", description="When the teacher is in school.")
+    unavailable: When | None = Field(None, description="When the teacher is not (removed from available).")
+
+
 class Class(Strict):
     id: Id
-    teacher: str | None = None
+    teacher: str | None = Field(
+        None,
+        description=(
+            "The class teacher: an id from `teachers` (then used for liaison and cover), or free text "
+            "for people reading the file."
+        ),
+    )
     year: str | int | None = Field(None, description="Year group, e.g. R, 3, 10.")
     room: str | None = None
     max_adults: int | None = Field(
@@ -205,6 +218,10 @@ class Lesson(Strict):
     class_: Id = Field(alias="class", description="The class or teaching group.")
     when: When
     subject: str = Field(description="Subject taught, e.g. Ma, English.")
+    teacher: Id | None = Field(
+        None,
+        description="The lesson's teacher, an id from `teachers`, where it varies by lesson (default: the class's).",
+    )
 
 
 class Support(Strict):
@@ -488,6 +505,7 @@ class SchoolData(Strict):
     school: School
     calendar: Calendar
     staff: list[Staff] = Field(default_factory=list)
+    teachers: list[Teacher] = Field(default_factory=list)
     classes: list[Class] = Field(default_factory=list)
     lessons: list[Lesson] = Field(default_factory=list)
     support: list[Support] = Field(default_factory=list)

@@ -493,6 +493,9 @@ def when_fields(data: SchoolData) -> list[tuple[DocPath, str | None]]:
     for i, adult in enumerate(data.staff):
         fields += [(("staff", i, "available"), adult.available)]
         fields += [(("staff", i, "unavailable"), adult.unavailable)]
+    for i, teacher in enumerate(data.teachers):
+        fields += [(("teachers", i, "available"), teacher.available)]
+        fields += [(("teachers", i, "unavailable"), teacher.unavailable)]
     fields += [(("lessons", i, "when"), x.when) for i, x in enumerate(data.lessons)]
     fields += [(("support", i, "when"), x.when) for i, x in enumerate(data.support)]
     for i, pupil in enumerate(data.pupils):
@@ -517,7 +520,7 @@ def check_when_expressions(school: _School) -> None:
 
 # --- ids ---------------------------------------------------------------------------------
 
-_SECTIONS = ("staff", "classes", "pupils", "interventions", "duties", "rooms")
+_SECTIONS = ("staff", "teachers", "classes", "pupils", "interventions", "duties", "rooms")
 
 
 def check_duplicate_ids(school: _School) -> None:
@@ -577,6 +580,17 @@ def check_staff_refs(school: _School) -> None:
         for i, row in enumerate(getattr(school.data, section)):
             if row.staff not in known:
                 school.add((section, i, "staff"), _unknown("adult", row.staff, staff, "staff"))
+
+
+def check_teacher_refs(school: _School) -> None:
+    """A lesson's `teacher` names one of `teachers`."""
+    teachers = [t.id for t in school.data.teachers]
+    known = school.partial.known("teachers", teachers)
+    if known is None:
+        return
+    for i, lesson in enumerate(school.data.lessons):
+        if lesson.teacher is not None and lesson.teacher not in known:
+            school.add(("lessons", i, "teacher"), _unknown("teacher", lesson.teacher, teachers, "teachers"))
 
 
 def _task_problem(school: _School, task: str) -> str | None:
@@ -1044,6 +1058,7 @@ CHECKS: tuple[Callable[[_School], None], ...] = (
     check_class_refs,
     check_pupil_refs,
     check_staff_refs,
+    check_teacher_refs,
     check_task_refs,
     check_room_kinds,
     check_skill_names,

@@ -106,8 +106,11 @@ class ImportResult:
     placed: int
     slot_map: dict[str, str]
     day_map: dict[str, str]
+    teachers: list[dict[str, Any]] = field(default_factory=list)
 
     def document(self) -> dict[str, Any]:
+        if self.teachers:
+            return {"teachers": self.teachers, "classes": self.classes, "lessons": self.lessons}
         return {"classes": self.classes, "lessons": self.lessons}
 
 
@@ -702,13 +705,10 @@ def import_timetable(source: Source, calendar: Calendar, slot_map: dict[str, str
                     )
                     continue
                 taken[key] = activity.subject or "a lesson"
-                lessons.append(
-                    {
-                        "class": class_id,
-                        "when": f"{day} {slot}",
-                        "subject": activity.subject or "unknown",
-                    }
-                )
+                lesson = {"class": class_id, "when": f"{day} {slot}", "subject": activity.subject or "unknown"}
+                if len(activity.teachers) == 1:
+                    lesson["teacher"] = activity.teachers[0]
+                lessons.append(lesson)
     for hour, missed in left_out.items():
         refs = ", ".join(a.ref for a in missed[:8]) + (", ..." if len(missed) > 8 else "")
         warnings.append(
@@ -716,7 +716,14 @@ def import_timetable(source: Source, calendar: Calendar, slot_map: dict[str, str
             f"{hour!r} not imported: the hour has no slot in the calendar; add it to --map ({refs})"
         )
     classes = [_class_entry(c, teachers[c], rooms[c]) for c in order]
+    # A lesson names its teacher only where its class has no single teacher of its own.
+    single = {c["id"] for c in classes if "teacher" in c}
+    for lesson in lessons:
+        if lesson["class"] in single:
+            lesson.pop("teacher", None)
+    named = dict.fromkeys(t for c in order for t in teachers[c] if t)
     return ImportResult(
+        teachers=[{"id": t} for t in named],
         classes=classes,
         lessons=lessons,
         warnings=warnings,

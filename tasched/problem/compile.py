@@ -177,6 +177,10 @@ class Problem:
     # Pupils whose candidate adults were cut to `adults_per_pupil`: a proof on this
     # model is then a proof within that limit, not about the school.
     trimmed: list[str] = field(default_factory=list)
+    # A term plan's rotate_withdrawals (tasched term): the most withdrawals per pupil and subject
+    # (or slot) by the end of this week, and those already made in the term's earlier weeks.
+    withdrawal_cap: int | None = None
+    withdrawals_done: dict[tuple[str, str], int] = field(default_factory=dict)
     # classes.max_adults: class -> most distinct adults giving it support (support rows) a week
     class_max_adults: dict[str, int] = field(default_factory=dict)
 
@@ -184,6 +188,18 @@ class Problem:
     @cached_property
     def adult_index(self) -> dict[str, int]:
         return {a.id: a.index for a in self.adults}
+
+    def withdrawal_key(self, p: int, t: int) -> str:
+        """What rotate_withdrawals counts at a pupil's lesson: its subject, else the slot (`Mon P2`)."""
+        place = self.pupils[p].place[t]
+        return self.subject_at.get((place, t)) or self.slots[t].label
+
+    def withdrawals_left(self, p: int, t: int) -> int | None:
+        """How many more times this week the pupil may be withdrawn from t's subject (None: no cap)."""
+        if self.withdrawal_cap is None or t not in self.pupils[p].place:
+            return None
+        done = self.withdrawals_done.get((self.pupils[p].id, self.withdrawal_key(p, t)), 0)
+        return max(0, self.withdrawal_cap - done)
 
     @cached_property
     def pupil_index(self) -> dict[str, int]:

@@ -27,6 +27,7 @@ class Finding:
     severity: str  # "error" | "warning"
     task: str
     message: str
+    where: tuple[str | int, ...] | None = None  # the field it is about, when not the task's own place
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.task}: {self.message}"
@@ -35,7 +36,7 @@ class Finding:
 def diagnose(prob: Problem) -> list[Finding]:
     """Every impossibility found by counting, cheapest checks first."""
     findings: list[Finding] = []
-    for check in (_ehcp_plans, _medical_needs, _interventions, _duties, _supports, _skills_time, _pins):
+    for check in (_ehcp_plans, _medical_needs, _interventions, _duties, _supports, _skills_time, _pins, _teachers):
         findings.extend(check(prob))
     return findings
 
@@ -45,6 +46,8 @@ def finding_path(data: SchoolData, finding: Finding) -> DocPath | None:
 
     None for a school-wide finding (a skill).
     """
+    if finding.where is not None:
+        return finding.where
     kind, _, ident = finding.task.partition(":")
     sections = {"intervention": "interventions", "duty": "duties"}
     if kind in ("pupil", "medical"):
@@ -226,6 +229,28 @@ def _ehcp_plans(prob: Problem) -> list[Finding]:
                 )
             )
     return out
+
+
+def _teachers(prob: Problem) -> list[Finding]:
+    """Class teachers written as free text: they keep that meaning; say how to make them teachers."""
+    known = prob.teacher_index
+    loose = [(i, c) for i, c in enumerate(prob.data.classes) if c.teacher is not None and c.teacher not in known]
+    if not loose:
+        return []
+    i, first = loose[0]
+    names = sorted({c.teacher for _, c in loose if c.teacher})
+    shown = ", ".join(f"'{n}'" for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    count = f"{len(loose)} class{'es' if len(loose) > 1 else ''}"
+    return [
+        Finding(
+            "warning",
+            f"class:{first.id}",
+            f"{count} name{'s' if len(loose) == 1 else ''} a teacher that is not in `teachers` ({shown}): read as "
+            "free text, not used for liaison or cover; to use them, list each under `teachers:` "
+            "(`- {id: " + str(first.teacher) + "}`) and name that id in `classes.teacher`",
+            ("classes", i, "teacher"),
+        )
+    ]
 
 
 def _medical_needs(prob: Problem) -> list[Finding]:

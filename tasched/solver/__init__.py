@@ -48,6 +48,7 @@ HARD_RULES = (
     rules.add_class_max_adults,
     rules.add_room_capacity,
     rules.add_withdrawal_limit,
+    rules.add_withdrawal_rotation,
     rules.add_break_rule,
     rules.add_pins,
 )
@@ -123,6 +124,8 @@ def find(
     duty_history: dict[str, int] | None = None,
     started: float | None = None,
     tiered: bool = True,
+    withdrawal_cap: int | None = None,
+    withdrawals_done: dict[tuple[str, str], int] | None = None,
 ) -> Found:
     """Solve a validated school's week; the settings default to `rules.solver`.
 
@@ -130,6 +133,8 @@ def find(
     allows; `tiered=False` is the single weighted solve, kept for comparison. The
     time limit covers the whole job from `started` (a time.perf_counter() reading;
     default now): building, searching, and writing up the rota.
+    A term plan passes `withdrawal_cap` (rotate_withdrawals, paced to this week) and
+    `withdrawals_done`, (pupil, subject or slot) -> withdrawals in earlier weeks.
     """
     settings = school.rules.solver
     time_limit = settings.time_limit if time_limit is None else time_limit
@@ -139,6 +144,8 @@ def find(
     started = time.perf_counter() if started is None else started
     last_rows = list(previous["assignments"]) if previous else None
     problem = compile_problem(school, keep=last_rows)
+    problem.withdrawal_cap = withdrawal_cap
+    problem.withdrawals_done = dict(withdrawals_done or {})
     # The greedy rota comes first: a valid rota in well under a second, whatever follows.
     greedy = warm_start(problem, keep=last_rows) if hint else None
     pinned = any(pin.kind != "free" for pin in problem.pins)

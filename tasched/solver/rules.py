@@ -7,6 +7,7 @@ states the rule in plain words. Demands live in demands.py, soft goals in goals.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from tasched.solver.model import IN_CLASS, WITHDRAWN, Literal, RotaModel
 
@@ -268,6 +269,30 @@ def add_withdrawal_limit(rm: RotaModel) -> None:
                 terms.append(prob.interventions[i].minutes * var)
         if terms:
             rm.cp.add(sum(terms) <= pupil.max_withdrawal_minutes)
+
+
+def add_withdrawal_rotation(rm: RotaModel) -> None:
+    """A term plan's rotate_withdrawals: per pupil and subject (or slot, `Mon P2`, without
+    subjects), withdrawals this week ≤ the cap for this week less those of earlier weeks.
+
+    A withdrawal is a lesson slot spent in a session or in withdrawn EHC support.
+    """
+    prob = rm.problem
+    if prob.withdrawal_cap is None:
+        return
+    sessions = rm.sessions_by_pupil_slot()
+    for pupil in prob.pupils:
+        out: dict[str, list[tuple[int, list[Any]]]] = {}
+        for t in pupil.place:
+            terms: list[Any] = [var for _, var in sessions.get((pupil.index, t), [])]
+            if (pupil.index, t, WITHDRAWN) in rm.supported:
+                terms.append(rm.supported[pupil.index, t, WITHDRAWN])
+            if terms:
+                out.setdefault(prob.withdrawal_key(pupil.index, t), []).append((t, terms))
+        for slots in out.values():
+            left = prob.withdrawals_left(pupil.index, slots[0][0])
+            if left is not None and sum(len(terms) for _, terms in slots) > left:
+                rm.cp.add(sum(v for _, terms in slots for v in terms) <= left)
 
 
 def add_break_rule(rm: RotaModel) -> None:

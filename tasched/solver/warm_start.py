@@ -47,6 +47,7 @@ class _State:
         self.duties: dict[int, int] = defaultdict(int)
         self.pupil_busy: dict[int, set[int]] = defaultdict(set)
         self.withdrawn: dict[int, int] = defaultdict(int)  # pupil -> minutes out of class
+        self.withdrawals: dict[tuple[int, str], int] = defaultdict(int)  # (pupil, subject or slot) -> count
         self.delivered: dict[int, int] = defaultdict(int)  # pupil -> EHC minutes
         self.contact: dict[tuple[int, int], int] = defaultdict(int)  # (adult, pupil) -> minutes
         self.together: dict[tuple[int, int], set[int]] = defaultdict(set)  # (adult, pupil) -> slots
@@ -317,7 +318,14 @@ def _place_support(
     state.delivered[p] += minutes
     if mode == "withdrawn" and t in pupil.place:
         state.withdrawn[p] += minutes
+        state.withdrawals[p, prob.withdrawal_key(p, t)] += 1
     return added
+
+
+def _may_withdraw(state: _State, p: int, t: int, more: int = 1) -> bool:
+    """rotate_withdrawals: room for `more` withdrawals from t's subject (or slot) this week."""
+    left = state.prob.withdrawals_left(p, t)
+    return left is None or state.withdrawals[p, state.prob.withdrawal_key(p, t)] + more <= left
 
 
 def _modes(state: _State, p: int, t: int) -> list[str]:
@@ -329,7 +337,7 @@ def _modes(state: _State, p: int, t: int) -> list[str]:
         modes.append("in_class")
     if "withdrawn" in plan.modes:
         out_of_class = state.prob.slots[t].minutes if t in pupil.place else 0
-        if state.withdrawn[p] + out_of_class <= pupil.max_withdrawal_minutes:
+        if state.withdrawn[p] + out_of_class <= pupil.max_withdrawal_minutes and _may_withdraw(state, p, t):
             modes.append("withdrawn")
     return modes
 
@@ -393,6 +401,7 @@ def _undo_support(state: _State, p: int, added: list[tuple[int, int, str, bool]]
             state.delivered[p] -= prob.slots[t].minutes
             if mode == "withdrawn" and t in prob.pupils[p].place:
                 state.withdrawn[p] -= prob.slots[t].minutes
+                state.withdrawals[p, prob.withdrawal_key(p, t)] -= 1
 
 
 def _duties(state: _State) -> None:
@@ -474,6 +483,7 @@ def _place_session(state: _State, i: int, t: int, a: int) -> None:
         state.pupil_busy[p].add(t)
         if t in prob.pupils[p].place:
             state.withdrawn[p] += iv.minutes
+            state.withdrawals[p, prob.withdrawal_key(p, t)] += 1
         if iv.counts_for_ehcp and prob.pupils[p].ehcp is not None:
             state.delivered[p] += iv.minutes
             state.give(a, p, iv.minutes)
@@ -514,6 +524,8 @@ def _pupil_can_attend(state: _State, p: int, i: int, t: int, planned: int) -> bo
     if t in state.pupil_busy[p]:
         return False
     if t in pupil.place and state.withdrawn[p] + more > pupil.max_withdrawal_minutes:
+        return False
+    if t in pupil.place and not _may_withdraw(state, p, t, planned + 1):
         return False
     plan = pupil.ehcp
     return not (iv.counts_for_ehcp and plan is not None and state.delivered[p] + more > plan.over_support_cap)

@@ -1,0 +1,178 @@
+"""A term's rotas (issue 16): a sequence of weekly tiered solves, each with what earlier weeks decided.
+
+Week w is solved as any week (:func:`tasched.solution.solve`), on the school as it is
+that week (:func:`tasched.input.term.week_school`: the fade's hours, the programmes
+running, the closed days), with:
+
+- the previous week's rota as `previous` (with `over_support` weighted above `stability`,
+  so a fade is followed rather than last week's hours kept), so the same adults stay with a class, a pupil
+  or an intervention unless fading or rotation asks otherwise (on a re-solve from week N,
+  weeks after N keep their own earlier plan where it still holds);
+- the duties of earlier weeks as duty history (fair duties over the term);
+- for `rules.rotate_withdrawals`, the withdrawals of earlier weeks per pupil and subject,
+  with the limit paced over the term: by the k-th planned week of n, at most
+  ⌈limit × k / n⌉ withdrawals from one subject.
+
+Why a sequence, not one joint model: each week keeps the week solve's proofs and speed
+(a 12-week joint model of St Paul's would be ~12 × 44,000 variables), the term rules are
+all "so far" counts that earlier weeks fix, and a re-solve from week N must leave weeks
+before N untouched anyway (benchmarks/results/term.md has the figures).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tasched.errors import InputError, Problem
+from tasched.input.model import SchoolData
+from tasched.input.overrides import apply_overrides
+from tasched.input.term import week_count, week_labels, week_school
+from tasched.io.files import input_digest
+from tasched.io.formats import load_school, read_rota, write_rota
+from tasched.jobs.run import findings_for, stop_on_errors
+from tasched.solution import solve
+from tasched.solution.words import changes_in_words
+from tasched.verify.term import TermReport, verify_term, week_input, withdrawals
+
+__all__ = ["TermResult", "plan_term", "read_term", "week_file"]
+
+
+def week_file(folder: str | Path, week: int) -> Path:
+    return Path(folder) / f"week-{week:02d}.rota.yaml"
+
+
+@dataclass
+class TermResult:
+    school: SchoolData
+    rotas: dict[int, dict[str, Any]]
+    report: TermReport
+    solved: list[int] = field(default_factory=list)  # weeks solved by this run
+    seconds: dict[int, float] = field(default_factory=dict)  # per week solved, wall-clock
+
+
+def read_term(folder: str | Path, school: SchoolData) -> dict[int, dict[str, Any]]:
+    """The week rotas already in a term folder."""
+    rotas = {}
+    for w in range(1, week_count(school) + 1):
+        path = week_file(folder, w)
+        if path.exists():
+            rotas[w] = read_rota(path)
+    return rotas
+
+
+def withdrawal_cap(school: SchoolData, week: int) -> int | None:
+    """rotate_withdrawals paced over the planned weeks: by the k-th of n, ⌈limit × k / n⌉."""
+    limit = school.rules.rotate_withdrawals
+    if limit is None:
+        return None
+    start = school.term.start_week if school.term is not None else 1
+    n = week_count(school) - start + 1
+    k = week - start + 1
+    return min(limit, math.ceil(limit * k / n))
+
+
+def plan_term(
+    school_path: str | Path,
+    folder: str | Path,
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    week: int | None = None,
+    absent: list[str] = (),  # type: ignore[assignment]
+    pins: list[str] = (),  # type: ignore[assignment]
+    log: Callable[[str], None] | None = None,
+) -> TermResult:
+    """Solve the term's weeks into `folder` (week-01.rota.yaml, …) and judge them.
+
+    `time_limit` is per week. With `week` N, weeks before N are read from `folder` as
+    delivered and left untouched; week N (with `absent`/`pins`) and the weeks after are
+    solved again, each keeping its earlier plan where it still holds.
+    """
+    data = load_school(school_path)
+    if data.term is None:
+        raise InputError([Problem(str(school_path), "term", "no `term` section: add e.g. `term: {weeks: 12}`")])
+    labels = week_labels(data)
+    start = data.term.start_week
+    first = start if week is None else week
+    if not start <= first <= len(labels):
+        raise InputError([Problem(f"--week {week}", "", f"the plan covers weeks {start} to {len(labels)}")])
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    earlier = read_term(out, data) if week is not None else {}
+    missing = [w for w in range(start, first) if w not in earlier]
+    if missing:
+        raise InputError(
+            [
+                Problem(
+                    str(week_file(out, missing[0])),
+                    "",
+                    f"--week {first} keeps weeks {start}-{first - 1}: run the term first",
+                )
+            ]
+        )
+    rotas = {w: earlier[w] for w in range(start, first)}
+    digest = input_digest(school_path)
+    done: dict[tuple[str, str], int] = defaultdict(int)
+    duties: dict[str, int] = defaultdict(int)
+    for w, kept in rotas.items():
+        _count(data, w, kept, done, duties)
+    result = TermResult(data, rotas, TermReport({}))
+    for w in range(first, len(labels) + 1):
+        started = time.perf_counter()
+        extra = (list(absent), list(pins)) if w == first and week is not None else ([], [])
+        school = apply_overrides(week_school(data, w), *extra)
+        # A fade is followed, not last week's hours kept: over-support outweighs stability.
+        weights = school.rules.weights
+        weights.over_support = max(weights.over_support, weights.stability + weights.idle + 1)
+        stop_on_errors(school_path, [f for f in findings_for(school) if f.severity == "error"], school)
+        previous = earlier.get(w) or rotas.get(w - 1)
+        rota = solve(
+            school,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            input_digest=digest,
+            previous=previous,
+            duty_history=dict(duties),
+            withdrawal_cap=withdrawal_cap(data, w),
+            withdrawals_done=dict(done),
+            started=started,
+        )
+        rota.meta["term"] = {"week": w, "label": labels[w - 1], "absent": extra[0], "pins": extra[1]}
+        if previous is not None and "changes" in rota.meta:
+            rota.meta["changes"]["summary"] = changes_in_words(previous["assignments"], rota.assignments)
+        document = rota.to_dict()
+        write_rota(document, week_file(out, w))
+        rotas[w] = read_rota(week_file(out, w))  # as written: what the verifier and later weeks read
+        _count(data, w, rotas[w], done, duties)
+        result.solved.append(w)
+        result.seconds[w] = round(time.perf_counter() - started, 2)
+        if log:
+            tiers = rota.meta.get("tiers") or []
+            short = ", ".join(
+                f"{t['tier']} {t['short']:g}" for t in tiers if t.get("short") and t["tier"] != "soft_goals"
+            )
+            log(
+                f"week {labels[w - 1]}: {rota.meta.get('status')} in {result.seconds[w]:.1f} s; "
+                f"short: {short or 'nothing'}"
+            )
+    result.report = verify_term(data, rotas)
+    return result
+
+
+def _count(
+    data: SchoolData, w: int, rota: dict[str, Any], done: dict[tuple[str, str], int], duties: dict[str, int]
+) -> None:
+    """Add a week's withdrawals and duties to the term's running counts."""
+    for key, n in withdrawals(week_input(data, w, rota), rota).items():
+        done[key] += n
+    for row in rota.get("assignments") or []:
+        if str(row.get("task", "")).startswith("duty:"):
+            duties[str(row["staff"])] += 1
