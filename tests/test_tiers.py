@@ -9,6 +9,7 @@ from helpers_solver import make_school, shortfall
 
 import tasched.solution
 import tasched.solver
+from tasched.input.model import Demand
 from tasched.solver.tiers import gap_of, overall_status
 from tasched.verify import format_report, verify
 
@@ -118,9 +119,9 @@ def test_a_stopped_search_reports_the_tiers_it_did_not_reach(monkeypatch: pytest
     real = tiers._solve_tier
     calls: list[str] = []
 
-    def stop_after_first(rm: Any, tier: Any, solution: Any, search: Any, seconds: float) -> Any:
+    def stop_after_first(rm: Any, tier: Any, below: Any, solution: Any, search: Any, seconds: float) -> Any:
         calls.append(tier.name)
-        out = real(rm, tier, solution, search, seconds)
+        out = real(rm, tier, below, solution, search, seconds)
         search.stop()
         return out
 
@@ -148,3 +149,20 @@ def test_a_reason_is_a_sentence_in_the_schools_order() -> None:
     assert "contracted hours used up (A; 1 slot)" in reason and "adult-slots" not in reason
     moved = shortfall(solve(trade_school(priorities=["ehcp_hours", "interventions", "class_support"])), "class:Y1")
     assert moved is not None and moved["reason"].startswith("lower priority than EHC hours and interventions; in")
+
+
+def test_the_tie_break_never_outweighs_the_tier() -> None:
+    """M × tier + lower, M above the most the lower tiers can add up to: one minute of the
+    tier always outweighs every lower demand; soft goals get no tie-break."""
+    from ortools.sat.python import cp_model
+
+    from tasched.solver.tiers import Tier, _objective
+
+    cp = cp_model.CpModel()
+    ehc = Tier("ehcp_hours", Demand.ehcp_hours, None, "minutes", cp.new_int_var(0, 60, "e"), 60, 60)
+    duty = Tier("duties", Demand.duties, None, "adult-minutes", cp.new_int_var(0, 90, "d"), 90, 90)
+    cls = Tier("class_support", Demand.class_support, None, "adult-minutes", cp.new_int_var(0, 400, "c"), 400, 400)
+    soft = Tier("soft_goals", None, None, "weighted penalty", cp.new_int_var(0, 10**6, "s"), 10**6, None)
+    _, scale = _objective(ehc, [duty, cls, soft])
+    assert scale == 1 + 90 + 400
+    assert _objective(soft, [])[1] == 1 and _objective(cls, [soft])[1] == 1

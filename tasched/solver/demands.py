@@ -51,7 +51,9 @@ def add_ehcp_hours(rm: RotaModel) -> None:
         cp.add(delivered <= plan.over_support_cap)
         short = cp.new_int_var(0, plan.required_minutes, f"ehcp_short[{pupil.index}]")
         cp.add(short >= plan.required_minutes - delivered)
-        rm.add_penalty("ehcp_hours", f"pupil:{pupil.id}", short, EHC_WEIGHT, Demand.ehcp_hours)
+        rm.add_penalty(
+            "ehcp_hours", f"pupil:{pupil.id}", short, EHC_WEIGHT, Demand.ehcp_hours, most=plan.required_minutes
+        )
         # Within the cap, extra support is still velcro: a soft goal keeps it to need.
         extra = cp.new_int_var(0, plan.over_support_cap, f"ehcp_extra[{pupil.index}]")
         cp.add(extra >= delivered - plan.required_minutes)
@@ -108,7 +110,10 @@ def add_medical_cover(rm: RotaModel) -> None:
             covered = cp.new_bool_var(f"medical[{pupil.index},{t}]")
             cp.add_bool_or(skilled).only_enforce_if(covered)
             missed.append(minutes * (1 - covered))
-        rm.add_penalty("medical_cover", f"medical:{pupil.id}", sum(missed), MEDICAL_WEIGHT, Demand.medical_cover)
+        most = sum(prob.slots[t].minutes for t in need.slots)
+        rm.add_penalty(
+            "medical_cover", f"medical:{pupil.id}", sum(missed), MEDICAL_WEIGHT, Demand.medical_cover, most=most
+        )
 
 
 def add_duties(rm: RotaModel) -> None:
@@ -133,7 +138,13 @@ def add_duties(rm: RotaModel) -> None:
                 cp.add(duty.staff * sum(holders) >= sum(everyone))
             short.append(prob.slots[t].minutes * (duty.staff - sum(everyone)))
         rm.add_penalty(
-            "duty_cover", f"duty:{duty.id}", sum(short), DUTY_WEIGHT[duty.priority], Demand.duties, duty.priority
+            "duty_cover",
+            f"duty:{duty.id}",
+            sum(short),
+            DUTY_WEIGHT[duty.priority],
+            Demand.duties,
+            duty.priority,
+            most=sum(prob.slots[t].minutes * duty.staff for t in duty.slots),
         )
 
 
@@ -179,6 +190,7 @@ def add_intervention_sessions(rm: RotaModel) -> None:
             INTERVENTION_WEIGHT[iv.priority],
             Demand.interventions,
             iv.priority,
+            most=iv.minutes * iv.sessions,
         )
 
 
@@ -202,4 +214,5 @@ def add_class_support(rm: RotaModel) -> None:
             CLASS_SUPPORT_WEIGHT[row.priority],
             Demand.class_support,
             row.priority,
+            most=sum(prob.slots[t].minutes * row.staff for t in row.slots),
         )

@@ -36,6 +36,7 @@ class Penalty:
     weight: int
     demand: Demand | None = None  # the demand tier it belongs to; None for soft goals
     priority: Priority | None = None  # within duties, interventions and class support
+    most: int | None = None  # the largest the amount can be (everything missed), when known
 
 
 class RotaModel:
@@ -91,6 +92,7 @@ class RotaModel:
         weight: float,
         demand: Demand | None = None,
         priority: Priority | None = None,
+        most: int | None = None,
     ) -> None:
         """Register a minimised term; zero weights are dropped (PyJobShop's idiom).
 
@@ -98,7 +100,7 @@ class RotaModel:
         """
         scaled = round(weight * WEIGHT_SCALE)
         if scaled != 0:
-            self.penalties.append(Penalty(family, task, expr, scaled, demand, priority))
+            self.penalties.append(Penalty(family, task, expr, scaled, demand, priority, most))
 
     def _create_variables(self) -> None:
         prob, cp = self.problem, self.cp

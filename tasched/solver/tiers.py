@@ -48,6 +48,7 @@ class Tier:
     unit: str
     value: cp_model.IntVar
     upper: int
+    most: int | None = None  # the most the tier can be short, when every penalty knows its own
 
 
 @dataclass
@@ -82,22 +83,29 @@ def build_tiers(rm: RotaModel) -> list[Tier]:
         own = [p for p in rm.penalties if p.demand == demand]
         levels = sorted({p.priority for p in own}, key=lambda p: PRIORITY_ORDER.index(p) if p else 0)
         for priority in levels:
-            terms = [p.expr for p in own if p.priority == priority]
+            level = [p for p in own if p.priority == priority]
             label = priority if len(levels) > 1 else None
-            tiers.append(_tier(rm, demand.value, demand, label, UNITS[demand], terms))
+            most = None if any(p.most is None for p in level) else sum(p.most or 0 for p in level)
+            tiers.append(_tier(rm, demand.value, demand, label, UNITS[demand], [p.expr for p in level], most))
     soft = [p.weight * p.expr for p in rm.penalties if p.demand is None]
     if soft:
-        tiers.append(_tier(rm, SOFT_GOALS, None, None, "weighted penalty", soft))
+        tiers.append(_tier(rm, SOFT_GOALS, None, None, "weighted penalty", soft, None))
     return tiers
 
 
 def _tier(
-    rm: RotaModel, name: str, demand: Demand | None, priority: Priority | None, unit: str, terms: list[Any]
+    rm: RotaModel,
+    name: str,
+    demand: Demand | None,
+    priority: Priority | None,
+    unit: str,
+    terms: list[Any],
+    most: int | None,
 ) -> Tier:
-    upper = 2**40  # shortfalls are minutes and weighted penalties far below this
+    upper = 2**40 if most is None else most  # shortfalls are minutes; weighted penalties far below 2**40
     value = rm.cp.new_int_var(0, upper, f"tier[{name}{'.' + priority.value if priority else ''}]")
     rm.cp.add(value == sum(terms))
-    return Tier(name, demand, priority, unit, value, upper)
+    return Tier(name, demand, priority, unit, value, upper, most)
 
 
 @dataclass
@@ -160,7 +168,8 @@ def solve_tiers(rm: RotaModel, tiers: list[Tier], start: list[int] | None, searc
     for k, tier in enumerate(tiers):
         if search.stopped or (solution is not None and search.clock.left() <= 0.05):
             break
-        result, solution = _solve_tier(rm, tier, solution, search, search.clock.share(len(tiers) - k, len(tiers)))
+        seconds = search.clock.share(len(tiers) - k, len(tiers))
+        result, solution = _solve_tier(rm, tier, tiers[k + 1 :], solution, search, seconds)
         if result is None:
             return None
         results.append(result)
@@ -173,8 +182,23 @@ def solve_tiers(rm: RotaModel, tiers: list[Tier], start: list[int] | None, searc
     return solution
 
 
+def _objective(tier: Tier, below: list[Tier]) -> tuple[cp_model.LinearExprT, int]:
+    """The tier's amount, and the demand tiers below it as a tie-break that never outweighs it.
+
+    Minimising `M × tier + Σ lower` with M above the most the lower tiers can add up to
+    is still exactly lexicographic for this tier, and keeps the search from throwing away
+    lower demands it need not (a large school's later tiers may get little time).
+    Returns the objective and M (1 when there is no tie-break).
+    """
+    lower = [t for t in below if t.demand is not None and t.most is not None]
+    if tier.demand is None or not lower:
+        return tier.value, 1
+    scale = 1 + sum(t.most or 0 for t in lower)
+    return scale * tier.value + sum(t.value for t in lower), scale
+
+
 def _solve_tier(
-    rm: RotaModel, tier: Tier, solution: list[int] | None, search: Search, seconds: float
+    rm: RotaModel, tier: Tier, below: list[Tier], solution: list[int] | None, search: Search, seconds: float
 ) -> tuple[TierResult | None, list[int] | None]:
     """One tier: skipped when the rota in hand already meets a proven bound."""
     if solution is not None:
@@ -185,10 +209,11 @@ def _solve_tier(
         if own is not None and own >= found:
             return TierResult(tier.name, OPTIMAL, found, tier.unit, own, 0.0, tier.priority, "lp"), solution
     solver = _solver(search, seconds)
-    rm.cp.minimize(tier.value)
+    objective, scale = _objective(tier, below)
+    rm.cp.minimize(objective)
     if solution is not None:
         _hint(rm, solution)
-    callback = _TierProgress(search, tier) if search.on_progress else None
+    callback = _TierProgress(search, tier, scale) if search.on_progress else None
     search.current = solver
     began = time.perf_counter()
     status = solver.solve(rm.cp, callback)
@@ -201,7 +226,9 @@ def _solve_tier(
         return None, None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solution = list(solver.response_proto.solution)
-        bound: int | None = max(0, math.ceil(solver.best_objective_bound - 1e-6))
+        # objective = scale × tier + lower, with 0 ≤ lower < scale: tier ≥ ⌈(bound − scale + 1) / scale⌉
+        best = solver.best_objective_bound - 1e-6
+        bound: int | None = max(0, math.ceil(best) if scale == 1 else math.ceil((best - scale + 1) / scale))
     elif solution is None:
         return None, None
     else:
@@ -257,10 +284,11 @@ def _hint(rm: RotaModel, solution: list[int]) -> None:
 class _TierProgress(cp_model.CpSolverSolutionCallback):
     """Reports each improving rota of a tier: the tier, its amount short and its bound."""
 
-    def __init__(self, search: Search, tier: Tier) -> None:
+    def __init__(self, search: Search, tier: Tier, scale: int) -> None:
         super().__init__()
         self._search = search
         self._tier = tier
+        self._scale = scale
 
     def on_solution_callback(self) -> None:
         assert self._search.on_progress is not None
@@ -270,8 +298,10 @@ class _TierProgress(cp_model.CpSolverSolutionCallback):
                 "tier": self._tier.name,
                 "priority": self._tier.priority.value if self._tier.priority else None,
                 "unit": self._tier.unit,
-                "short": self.objective_value,
-                "bound": max(0.0, self.best_objective_bound),
+                "short": self.value(self._tier.value),
+                "bound": max(0.0, (self.best_objective_bound - self._scale + 1) / self._scale)
+                if self._scale > 1
+                else max(0.0, self.best_objective_bound),
             }
         )
 
