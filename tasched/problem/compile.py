@@ -151,6 +151,21 @@ class MedicalCover:
 
 
 @dataclass
+class TeacherInfo:
+    """A teacher of `teachers`: when they are in school and which lessons they teach."""
+
+    index: int
+    id: str
+    works: set[int]  # available minus unavailable
+    teaching: dict[int, list[str]] = field(default_factory=dict)  # slot -> classes taught then
+
+    @property
+    def free(self) -> set[int]:
+        """In school and teaching no lesson."""
+        return self.works - set(self.teaching)
+
+
+@dataclass
 class PinInfo:
     adult: int
     slot: int
@@ -183,6 +198,16 @@ class Problem:
     withdrawals_done: dict[tuple[str, str], int] = field(default_factory=dict)
     # classes.max_adults: class -> most distinct adults giving it support (support rows) a week
     class_max_adults: dict[str, int] = field(default_factory=dict)
+    teachers: list[TeacherInfo] = field(default_factory=list)
+
+    @cached_property
+    def teacher_index(self) -> dict[str, int]:
+        return {t.id: t.index for t in self.teachers}
+
+    @cached_property
+    def teacher_of(self) -> dict[tuple[str, int], int]:
+        """(class, slot) -> the teacher (of `teachers`) teaching the class then."""
+        return {(c, t): k.index for k in self.teachers for t, classes in k.teaching.items() for c in classes}
 
     # Built once: rules, reasons and re-solves look ids up row by row.
     @cached_property
@@ -278,6 +303,7 @@ def compile_problem(
     problem.medical_covers = _medical_covers(problem)
     problem.trimmed = trimmed
     problem.class_max_adults = {c.id: c.max_adults for c in data.classes if c.max_adults is not None}
+    problem.teachers = _teachers(data, meetings, resolve)
     return problem
 
 
@@ -310,6 +336,24 @@ def _medical_covers(prob: Problem) -> list[MedicalCover]:
         MedicalCover(c, t, [a.index for a in prob.adults if t in a.works and any(a.can(n) for n in skills)])
         for (c, t), skills in sorted(needs.items())
     ]
+
+
+def _teachers(data: SchoolData, meetings: dict[str, set[int]], resolve: Resolve) -> list[TeacherInfo]:
+    """Each teacher's week: a lesson's `teacher`, else its class's `teacher` when that names one."""
+    out = [TeacherInfo(k, x.id, resolve(x.available) - resolve(x.unavailable)) for k, x in enumerate(data.teachers)]
+    index = {t.id: t.index for t in out}
+    named: dict[tuple[str, int], int] = {}
+    for lesson in data.lessons:
+        if lesson.teacher in index:
+            for t in resolve(lesson.when) & meetings.get(lesson.class_, set()):
+                named[lesson.class_, t] = index[lesson.teacher]
+    for c in data.classes:
+        if c.teacher in index:
+            for t in meetings.get(c.id, set()):
+                named.setdefault((c.id, t), index[c.teacher])
+    for (c, t), k in sorted(named.items()):
+        out[k].teaching.setdefault(t, []).append(c)
+    return out
 
 
 def _minutes(hhmm: str) -> int:
