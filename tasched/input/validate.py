@@ -140,8 +140,8 @@ def salvage(raw: Any) -> Partial | None:
                 parts[name] = _PLACEHOLDER[name]() if name in _PLACEHOLDER else None
             else:
                 parts[name] = spec.get_default(call_default_factory=True)
-    if any(value is None for value in parts.values()):
-        return None
+    if any(parts[name] is None for name, spec in SchoolData.model_fields.items() if spec.is_required()):
+        return None  # an optional section (e.g. `term`) may be None
     info.data = SchoolData.model_construct(**parts)
     return info
 
