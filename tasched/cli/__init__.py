@@ -43,6 +43,7 @@ from tasched.io.timetable_import import import_file
 from tasched.jobs.batch import BatchOptions, run_command
 from tasched.jobs.progress import SolveProgress
 from tasched.jobs.run import check_files, findings_for, locate_findings, solve_file
+from tasched.jobs.term import plan_term
 from tasched.problem.compile import compile_problem
 from tasched.problem.diagnose import Finding
 from tasched.solution.rota import Rota
@@ -320,6 +321,52 @@ def _print_solved(rota: Rota, output: Path | None, previous: Path | None, verbos
         colour = {"critical": "red", "warning": "yellow"}.get(severity(str(row["task"])), "dim")
         out().print(f"  [{colour}]short[/] {_escape(row['task'])}: {row['delivered']:g} of {row['required']:g} "
                     f"{row['unit']}: {_escape(row['reason'])}")  # fmt: skip
+
+
+# --- term -------------------------------------------------------------------------------
+
+
+@app.command()
+def term(
+    school: Annotated[Path, typer.Argument(help="The school file, with a `term` section.", show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The term folder: week-01.rota.yaml, …", show_default=False)
+    ],
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds to search each week (default: rules.solver).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: rules.solver.seed).")] = None,
+    workers: Annotated[int | None, typer.Option(help="CP-SAT search workers (default: rules.solver).")] = None,
+    week: Annotated[
+        int | None, typer.Option("--week", help="Re-solve from this week: earlier weeks are kept as delivered.")
+    ] = None,
+    absent: Annotated[
+        list[str] | None, typer.Option("--absent", help='An absence in --week, e.g. "TA05:Tue" (repeatable).')
+    ] = None,
+    pin: Annotated[list[str] | None, typer.Option("--pin", help="A pinned task in --week (repeatable).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="Print nothing but errors.")] = False,
+) -> None:
+    """Plan the term one week at a time: a rota per week, term.xlsx and term.html.
+
+    Each week follows the EHC fades, the programmes running and the closed days, keeps
+    last week's adults where it can, counts earlier duties and withdrawals, and is
+    judged by the verifier with the term rules. Exit 0 every week valid, 1 not, 2 bad input.
+    """
+
+    def note(text: str) -> None:
+        if not quiet:
+            err().print(_escape(text))
+
+    result = plan_term(
+        school, output, time_limit=time_limit, seed=seed, workers=workers, week=week,
+        absent=absent or [], pins=pin or [], log=note,
+    )  # fmt: skip
+    report = result.report
+    if not quiet:
+        (out() if report.ok else err()).print(_escape("\n".join(report.lines())))
+        out().print(f"[green]✓[/] wrote {_escape(str(output))}: {len(result.solved)} week(s) solved")
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 # --- check ------------------------------------------------------------------------------
