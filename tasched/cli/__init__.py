@@ -35,6 +35,7 @@ from tasched.analysis.whatif import render as render_whatif
 from tasched.analysis.whatif import whatif_file
 from tasched.errors import InputError, Problem
 from tasched.input.model import json_schema
+from tasched.input.trust import trust_json_schema
 from tasched.io.excel import write_template
 from tasched.io.files import refuse_overwriting_input
 from tasched.io.formats import convert_school, load_school, read_rota
@@ -201,13 +202,16 @@ def schema(
         Path | None,
         typer.Option("--output", "-o", help="Write the schema to this file instead of printing it."),
     ] = None,
+    trust: Annotated[
+        bool, typer.Option("--trust", help="The trust file's schema (schemas/trust.schema.json) instead.")
+    ] = False,
 ) -> None:
-    """Print the JSON Schema of a school file.
+    """Print the JSON Schema of a school file (or, with --trust, of a trust file).
 
     Editors use it to check and complete school files as they are typed (e.g.
     VS Code's YAML extension: `# yaml-language-server: $schema=school.schema.json`).
     """
-    text = schema_text()
+    text = json.dumps(trust_json_schema(), indent=2, ensure_ascii=False) + "\n" if trust else schema_text()
     if output is None:
         sys.stdout.write(text)
         return

@@ -492,6 +492,30 @@ class Term(Strict):
         return list(self.weeks)
 
 
+class Travel(Strict):
+    between: list[Id] = Field(
+        min_length=2, max_length=2, description="Two staff rows of the person, e.g. `[A/TA12, B/TA12]`."
+    )
+    minutes: int = Field(ge=0, le=240, description="Minutes to get from one row's site to the other's.")
+
+
+class Person(Strict):
+    """One adult who fills several staff rows, e.g. one row per school in a trust's joint solve."""
+
+    id: Id = Field(description="The person's id.")
+    staff: list[Id] = Field(min_length=2, description="The staff rows this adult fills (each row's own rules apply).")
+    hours: float | None = Field(
+        None, gt=0, le=60, description="Contracted hours a week across all their rows (default: no total limit)."
+    )
+    travel: list[Travel] = Field(
+        default_factory=list,
+        description=(
+            "Travel time between two of the rows: a task in one row and a task in the other on the same day are "
+            "at least this many minutes apart."
+        ),
+    )
+
+
 class SchoolData(Strict):
     """A whole school's week: the document a school file holds."""
 
@@ -517,6 +541,10 @@ class SchoolData(Strict):
     pins: list[Pin] = Field(default_factory=list)
     absences: list[Absence] = Field(default_factory=list)
     term: Term | None = Field(None, description="The term `tasched term` plans, week by week.")
+    people: list[Person] = Field(
+        default_factory=list,
+        description="Adults who fill several staff rows: never two rows at once, one contract across them.",
+    )
 
 
 def json_schema() -> dict[str, Any]:

@@ -1050,6 +1050,33 @@ def check_term(school: _School) -> None:
             )
 
 
+def check_people(school: _School) -> None:
+    """`people` name staff rows that exist, each row in one person at most; travel joins two of their rows."""
+    staff = [s.id for s in school.data.staff]
+    known = school.partial.known("staff", staff)
+    if known is None:
+        return
+    owner: dict[str, str] = {}
+    for i, person in enumerate(school.data.people):
+        _check_list(school, ("people", i, "staff"), person.staff, staff, "adult", "staff", known)
+        for j, row in enumerate(person.staff):
+            if row in owner and owner[row] != person.id:
+                school.add(
+                    ("people", i, "staff", j),
+                    f"staff row '{row}' is already person '{owner[row]}''s; a row is one person's",
+                )
+            owner.setdefault(row, person.id)
+        for j, travel in enumerate(person.travel):
+            for k, row in enumerate(travel.between):
+                if row not in person.staff:
+                    school.add(
+                        ("people", i, "travel", j, "between", k),
+                        f"'{row}' is not one of person '{person.id}''s rows ({', '.join(person.staff)})",
+                    )
+            if travel.between[0] == travel.between[1]:
+                school.add(("people", i, "travel", j, "between"), "travel joins two different rows")
+
+
 CHECKS: tuple[Callable[[_School], None], ...] = (
     check_days,
     check_slots,
@@ -1068,6 +1095,7 @@ CHECKS: tuple[Callable[[_School], None], ...] = (
     check_support_overlaps,
     check_intervention_slots,
     check_liaison_minutes,
+    check_people,
     check_rotation_team,
     check_ehcp_slots,
     check_term,

@@ -24,6 +24,7 @@ from tasched.problem.compile import Problem, Row, compile_problem
 from tasched.solver import demands, goals, rules
 from tasched.solver.bounds import ehc_shortfall_bound
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
+from tasched.solver.people import add_same_person
 from tasched.solver.tiers import (
     Clock,
     Search,
@@ -41,6 +42,7 @@ __all__ = ["Found", "ModelSize", "build_model", "find"]
 HARD_RULES = (
     rules.add_one_place_per_slot,  # first: the others use its places and busy literals
     rules.add_contracted_hours,
+    add_same_person,  # after the one-place rule: uses its busy literals
     rules.add_max_duties,
     rules.add_pupil_whereabouts,  # before demands: defines when a pupil is supported
     rules.add_rotation_rules,

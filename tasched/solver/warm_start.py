@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tasched.problem.compile import Problem, PupilInfo
+from tasched.problem.people import people_of
 
 Key = tuple  # a decision key of RotaModel: (a, k, t), (a, p, t, mode), ...
 
@@ -42,6 +43,15 @@ class _State:
     def __init__(self, prob: Problem) -> None:
         self.prob = prob
         self.rota = TaskChoice()
+        # Adults who fill several rows (`people`): row-slots that clash, and each row's person.
+        self.clash: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        self.person_of: dict[int, tuple[list[int], int | None]] = {}
+        for person in people_of(prob):
+            for a, t, b, u in person.clashes:
+                self.clash[a, t].append((b, u))
+                self.clash[b, u].append((a, t))
+            for a in person.rows:
+                self.person_of[a] = (person.rows, person.cap_minutes)
         self.place: dict[tuple[int, int], _Place] = {}  # (adult, slot)
         self.contract: dict[int, int] = defaultdict(int)  # adult -> minutes
         self.duties: dict[int, int] = defaultdict(int)
@@ -78,10 +88,16 @@ class _State:
 
     # --- checks shared by every demand -------------------------------------------
     def free(self, a: int, t: int) -> bool:
-        return t in self.prob.adults[a].works and (a, t) not in self.place
+        if t not in self.prob.adults[a].works or (a, t) in self.place:
+            return False
+        return not any(other in self.place for other in self.clash.get((a, t), ()))
 
     def contract_ok(self, a: int, t: int) -> bool:
-        return self.contract[a] + self.prob.slots[t].minutes <= self.prob.adults[a].cap_minutes
+        minutes = self.prob.slots[t].minutes
+        if self.contract[a] + minutes > self.prob.adults[a].cap_minutes:
+            return False
+        rows, cap = self.person_of.get(a, ([], None))
+        return cap is None or sum(self.contract[b] for b in rows) + minutes <= cap
 
     def break_ok(self, a: int, t: int) -> bool:
         """Adding slot t keeps the adult's day within the break rule."""

@@ -976,6 +976,38 @@ def check_pin(facts: Facts, ix: Index) -> Iterator[Violation]:
                 yield Violation("pin", f"{where} but has {', '.join(tasks) or 'no row'}")
 
 
+def check_same_person(facts: Facts, ix: Index) -> Iterator[Violation]:
+    """16. Same person: the staff rows of one of `people` are never busy at two slots of a day
+    that overlap once the travel minutes between the two rows are added, and their contract
+    minutes together are ≤ the person's `hours`×60 − `liaison_minutes`."""
+    liaison = facts.school.rules.liaison_minutes
+    for person in facts.school.people:
+        travel = {frozenset(t.between): t.minutes for t in person.travel}
+        rows = [s for s in person.staff if s in ix.by_staff]
+        for i, a in enumerate(rows):
+            for b in rows[i + 1 :]:
+                gap = travel.get(frozenset((a, b)), 0)
+                for t in sorted({r.t for r in ix.by_staff[a]}):
+                    for u in sorted({r.t for r in ix.by_staff[b]}):
+                        if t[0] != u[0]:
+                            continue
+                        if facts.starts[u[1]] < facts.ends[t[1]] + gap and facts.starts[t[1]] < facts.ends[u[1]] + gap:
+                            yield Violation(
+                                "same_person",
+                                f"{person.id} is {a} at {facts.name(t)} and {b} at {facts.name(u)}: "
+                                + ("the same time" if t == u else f"not {gap} minutes' travel apart"),
+                            )
+        if person.hours is not None:
+            used = sum(facts.total_minutes(contract_slots(ix.by_staff[s], facts)) for s in rows)
+            limit = person.hours * 60 - liaison
+            if used > limit + EPSILON:
+                yield Violation(
+                    "same_person_hours",
+                    f"{person.id} is given {used} contract minutes across {', '.join(rows)}; "
+                    f"the most allowed is {limit:g} ({person.hours:g} h − {liaison} liaison minutes)",
+                )
+
+
 CHECKS: tuple[Check, ...] = (
     check_availability,
     check_skills,
@@ -1008,6 +1040,7 @@ CHECKS: tuple[Check, ...] = (
     check_class_support_staff,
     check_class_max_adults,
     check_pin,
+    check_same_person,
 )
 
 
