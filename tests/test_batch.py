@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -338,3 +340,58 @@ def test_batch_on_a_local_ray(tmp_path: Path) -> None:
     summary = yaml.safe_load((outdir / "trust-summary.yaml").read_text(encoding="utf-8"))
     assert summary["trust"]["executor"] == "ray (auto)"
     assert [r["status"] for r in summary["schools"]] == ["failed", "optimal", "optimal"]
+
+
+# --- a solver process killed mid-solve (issue 19) ---------------------------------------
+
+
+def _children(parent: int) -> list[tuple[int, str]]:
+    """(pid, command line) of the processes whose parent is `parent`."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[1]) == parent:
+            out.append((int(entry.name), cmdline))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find the worker")
+def test_a_worker_killed_mid_solve_fails_only_its_school(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "schools", broken=False)
+    # 'aaa' is solved first (one at a time on --jobs 1) and is slow: killed mid-solve.
+    slow = (ROOT / "benchmarks" / "instances" / "special-100.yaml").read_text(encoding="utf-8")
+    (folder / "aaa-slow.yaml").write_text(slow, encoding="utf-8")
+    outdir = tmp_path / "out"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200"}
+    batch_run = subprocess.Popen(
+        [sys.executable, "-m", "tasched", "batch", str(folder), "-o", str(outdir),
+         "--time-limit", "60", "--jobs", "1", "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        time.sleep(6)  # the pool's one process is building or solving aaa-slow
+        workers = [pid for pid, cmd in _children(batch_run.pid) if "spawn_main" in cmd]
+        assert len(workers) == 1, _children(batch_run.pid)
+        os.kill(workers[0], signal.SIGKILL)
+        _, stderr = batch_run.communicate(timeout=120)
+    finally:
+        if batch_run.poll() is None:
+            batch_run.kill()
+    assert batch_run.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    assert "aaa-slow.yaml" in stderr and "the solver process was killed (signal 9)" in stderr
+    summary = yaml.safe_load((outdir / "trust-summary.yaml").read_text(encoding="utf-8"))
+    status = {row["file"]: row["status"] for row in summary["schools"]}
+    assert status == {"aaa-slow.yaml": "failed", "elm.yml": "optimal", "oak.yaml": "optimal"}
+    failed = next(row for row in summary["schools"] if row["file"] == "aaa-slow.yaml")
+    assert failed["error"].startswith("the solver process was killed (signal 9); ")
+    assert "--workers 1" in failed["error"]
+    for school, rota in (("oak.yaml", "oak.rota.yaml"), ("elm.yml", "elm.rota.yaml")):
+        assert check_files(folder / school, outdir / rota).ok
+    assert not (outdir / "aaa-slow.rota.yaml").exists()

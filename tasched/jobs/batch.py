@@ -28,6 +28,7 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import signal
 import socket
 import tempfile
 import time
@@ -362,8 +363,10 @@ def run_local(
 
     At most `jobs` schools are handed to the pool at once, so none is queued
     behind a Ctrl-C. A process that dies (e.g. killed for memory) breaks the
-    pool: the schools it took down are solved again one at a time, each in a
-    fresh process, so only the culprit is reported failed; the rest go on.
+    pool: the school it was solving is reported failed with the reason (its exit
+    code or signal) and the others in flight are solved again; when no process
+    can be blamed, they are solved again one at a time, each in a fresh process,
+    so only the culprit is reported failed; the rest go on.
     """
     results: dict[str, dict[str, Any]] = {}
     remaining = list(tasks)
@@ -392,12 +395,23 @@ def _run_pool(
     *,
     final: bool,
 ) -> tuple[list[SchoolTask], bool]:
-    """One pool; (schools in flight when it broke, interrupted)."""
+    """One pool; (schools in flight when it broke, interrupted).
+
+    Each worker says which school it starts (its pid, through `started`), so when
+    the pool breaks the school whose process died is known from the exit codes:
+    it is reported failed with the reason, and the others are handed back to run
+    again. Only when no process can be blamed are all in flight suspects.
+    """
     context = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=context)
+    started: Any = context.SimpleQueue()
+    pool = cf.ProcessPoolExecutor(
+        max_workers=max(1, min(jobs, len(tasks))), mp_context=context, initializer=_note_worker, initargs=(started,)
+    )
     queue = list(tasks)
     in_flight: dict[cf.Future[dict[str, Any]], SchoolTask] = {}
     suspects: list[SchoolTask] = []
+    running: dict[str, int] = {}  # school path -> pid of the process solving it
+    processes: dict[int, Any] = {}  # pid -> the pool's Process, kept to read its exit code
 
     def record(task: SchoolTask, result: dict[str, Any]) -> None:
         results[task.path] = result
@@ -407,22 +421,24 @@ def _run_pool(
         while queue or in_flight:
             while queue and not suspects and len(in_flight) < jobs:
                 task = queue.pop(0)
-                in_flight[pool.submit(solve, task)] = task
+                in_flight[pool.submit(_run_noted, solve, task)] = task
+            processes.update(getattr(pool, "_processes", None) or {})
             progress.set_running(len(in_flight))
             done, _ = cf.wait(in_flight, timeout=0.5, return_when=cf.FIRST_COMPLETED)
+            _drain(started, running)
             for future in done:
                 task = in_flight.pop(future)
                 try:
                     record(task, future.result())
                 except cf.process.BrokenProcessPool:
-                    if final:
-                        record(task, _failed(task, "the solver process died (out of memory?)"))
-                    else:
-                        suspects.append(task)
+                    suspects.append(task)
                 except Exception as error:
                     record(task, _failed(task, f"internal error: {type(error).__name__}: {error}"))
             if suspects and not in_flight:
                 break
+        if suspects:
+            pool.shutdown(wait=True, cancel_futures=True)
+            suspects = _blame(suspects, started, running, processes, record, final=final)
     except KeyboardInterrupt:
         # A Ctrl-C reaches the workers too: their solves stop and return their best rota.
         done, _ = cf.wait(in_flight, timeout=INTERRUPT_GRACE)
@@ -434,6 +450,80 @@ def _run_pool(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return suspects, False
+
+
+_STARTED: Any = None  # in a worker process: where it says which school it starts
+
+
+def _note_worker(started: Any) -> None:
+    global _STARTED
+    _STARTED = started
+
+
+def _run_noted(solve: Solve, task: SchoolTask) -> dict[str, Any]:
+    """In a worker process: say which school this process starts, then solve it."""
+    if _STARTED is not None:
+        _STARTED.put((task.path, os.getpid()))
+    return solve(task)
+
+
+def _drain(started: Any, running: dict[str, int]) -> None:
+    while not started.empty():
+        path, pid = started.get()
+        running[path] = pid
+
+
+def _blame(
+    suspects: list[SchoolTask],
+    started: Any,
+    running: dict[str, int],
+    processes: dict[int, Any],
+    record: Callable[[SchoolTask, dict[str, Any]], None],
+    *,
+    final: bool,
+) -> list[SchoolTask]:
+    """After the pool broke: fail the schools whose own process died, with the reason.
+
+    Returns the schools to solve again one at a time (no process could be blamed);
+    the others in flight, not recorded, are solved again with the rest.
+    """
+    _drain(started, running)
+    blamed = False
+    for task in suspects:
+        process = processes.get(running.get(task.path, -1))
+        code = None if process is None else process.exitcode
+        if code not in (None, 0, -signal.SIGTERM):  # the pool ends the others with SIGTERM
+            record(task, _failed(task, died_words(code)))
+            blamed = True
+    if blamed:
+        return []
+    if final:
+        for task in suspects:
+            record(task, _failed(task, died_words(None)))
+        return []
+    return suspects
+
+
+def died_words(code: int | None) -> str:
+    """Why a school's solver process is gone, from its exit code, with what to try."""
+    if code == -signal.SIGKILL:
+        return (
+            "the solver process was killed (signal 9); the system does this when memory runs out, "
+            "or someone stopped it: try --workers 1, fewer schools at once (--jobs 1), "
+            "or a machine with more memory"
+        )
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "unknown"
+        return (
+            f"the solver process was killed (signal {-code}, {name}); "
+            "solve this school alone with `tasched solve` to see more"
+        )
+    if code is not None:
+        return f"the solver process died (exit code {code}); solve this school alone with `tasched solve` to see why"
+    return "the solver process died (out of memory?); try --workers 1 or a machine with more memory"
 
 
 def _end_workers(pool: cf.ProcessPoolExecutor) -> None:
