@@ -12,6 +12,7 @@ from tasched.errors import InputError
 from tasched.input.model import Ehcp
 from tasched.input.term import planned_hours
 from tasched.io.formats import load_school
+from tasched.jobs.run import duty_history
 from tasched.jobs.term import TermResult, plan_term, week_file
 from tasched.verify.term import verify_term, week_input, withdrawals
 
@@ -87,6 +88,17 @@ def test_every_week_passes_the_verifier_and_the_term_rules_hold(term: tuple[Path
     assert result.solved == [1, 2, 3, 4]
     assert result.report.ok, "\n".join(result.report.lines())
     assert all(week_file(out, w).exists() for w in range(1, WEEKS + 1))
+    page = (out / "term.html").read_text()
+    assert "data:image/png;base64," in page and "P01" in page and "2 / 4" not in page
+    assert (out / "term.xlsx").stat().st_size > 0
+
+
+def test_the_term_folder_reads_back_as_history(term: tuple[Path, Path, TermResult]) -> None:
+    _, out, result = term
+    counts = duty_history(out)
+    assert sum(counts.values()) == sum(
+        r["task"].startswith("duty:") for w in result.rotas.values() for r in w["assignments"]
+    )
 
 
 def test_a_fade_the_rota_follows_exactly(term: tuple[Path, Path, TermResult]) -> None:

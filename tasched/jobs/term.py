@@ -35,6 +35,7 @@ from tasched.input.overrides import apply_overrides
 from tasched.input.term import week_count, week_labels, week_school
 from tasched.io.files import input_digest
 from tasched.io.formats import load_school, read_rota, write_rota
+from tasched.io.term import term_summary, write_term_html, write_term_workbook
 from tasched.jobs.run import findings_for, stop_on_errors
 from tasched.solution import solve
 from tasched.solution.words import changes_in_words
@@ -89,7 +90,7 @@ def plan_term(
     pins: list[str] = (),  # type: ignore[assignment]
     log: Callable[[str], None] | None = None,
 ) -> TermResult:
-    """Solve the term's weeks into `folder` (week-01.rota.yaml, …) and judge them.
+    """Solve the term's weeks into `folder` (week-01.rota.yaml, …, term.xlsx, term.html) and judge them.
 
     `time_limit` is per week. With `week` N, weeks before N are read from `folder` as
     delivered and left untouched; week N (with `absent`/`pins`) and the weeks after are
@@ -164,6 +165,9 @@ def plan_term(
                 f"short: {short or 'nothing'}"
             )
     result.report = verify_term(data, rotas)
+    summary = term_summary(data, rotas)
+    write_term_workbook(summary, out / "term.xlsx")
+    write_term_html(summary, out / "term.html")
     return result
 
 
