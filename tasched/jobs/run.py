@@ -51,7 +51,10 @@ def locate_findings(path: str | Path, data: SchoolData, findings: list[Finding])
     places.update({f"duty:{duty.id}": ("duties", i) for i, duty in enumerate(data.duties)})
     for i, pin in reversed(list(enumerate(data.pins))):
         places[f"pin:{pin.staff}"] = ("pins", i)
-    return [locate(places[f.task]) if f.task in places else str(path) for f in findings]
+    return [
+        locate(f.where) if f.where is not None else locate(places[f.task]) if f.task in places else str(path)
+        for f in findings
+    ]
 
 
 def stop_on_errors(path: str | Path, findings: list[Finding], data: SchoolData | None = None) -> None:

@@ -347,12 +347,12 @@ def _teachers(data: SchoolData, meetings: dict[str, set[int]], resolve: Resolve)
         if lesson.teacher in index:
             for t in resolve(lesson.when) & meetings.get(lesson.class_, set()):
                 named[lesson.class_, t] = index[lesson.teacher]
-    for c in data.classes:
-        if c.teacher in index:
-            for t in meetings.get(c.id, set()):
-                named.setdefault((c.id, t), index[c.teacher])
-    for (c, t), k in sorted(named.items()):
-        out[k].teaching.setdefault(t, []).append(c)
+    for group in data.classes:
+        if group.teacher in index:
+            for t in meetings.get(group.id, set()):
+                named.setdefault((group.id, t), index[group.teacher])
+    for (class_id, t), k in sorted(named.items()):
+        out[k].teaching.setdefault(t, []).append(class_id)
     return out
 
 

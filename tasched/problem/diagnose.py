@@ -247,7 +247,7 @@ def _teachers(prob: Problem) -> list[Finding]:
             f"class:{first.id}",
             f"{count} name{'s' if len(loose) == 1 else ''} a teacher that is not in `teachers` ({shown}): read as "
             "free text, not used for liaison or cover; to use them, list each under `teachers:` "
-            "(`- {id: " + str(first.teacher) + "}`) and name that id in `classes.teacher`",
+            f"(e.g. `- {{id: {names[0]}}}`) and name that id in `classes.teacher`",
             ("classes", i, "teacher"),
         )
     ]
