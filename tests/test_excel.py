@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from tasched import cli
 from tasched.errors import InputError, Problem
 from tasched.input.model import SchoolData
+from tasched.io.colours import TASK_COLOUR
 from tasched.io.excel import (
     SHEETS,
     read_rota_workbook,
@@ -516,7 +517,7 @@ def test_rota_workbook_sheets_grid_and_print_setup(tmp_path: Path) -> None:
     # days down, slots across (with times), each cell coloured by the task's kind
     assert amy["A5"].value == "Mon" and amy["B4"].value.startswith("Reg\n08:45")
     p1 = amy["C5"]
-    assert p1.value == "Class Y3" and p1.fill.fgColor.rgb.endswith("BDD7EE")
+    assert p1.value == "Class Y3" and p1.fill.fgColor.rgb.endswith(TASK_COLOUR["class"])
     assert amy["E5"].value == "EHC p1\n(in class)"
     assert "Key" in [c.value for c in amy["A"]]
     summary = [c.value for row in book["Summary"].iter_rows() for c in row if c.value is not None]

@@ -463,3 +463,22 @@ def test_plain_words_and_severity_on_the_page(school: SchoolData) -> None:
     assert 'class="headline sev-critical"' in page and '<tr class="sev-critical">' in page
     summary_html = page[page.index('<section id="summary">') : page.index("<details")]
     assert "gap" not in summary_html.lower() and "objective" not in summary_html.lower()
+
+
+def test_one_colour_key_for_the_page_and_the_workbook(school: SchoolData, tmp_path: Path) -> None:
+    """A task kind has the same colour in the HTML page and in the rota workbook."""
+    import openpyxl
+
+    from tasched.io.colours import TASK_COLOUR
+    from tasched.io.excel import ROTA_KINDS, write_rota_workbook
+
+    page = render_html_report(school, ROTA)
+    for kind in ("class", "ehc", "withdrawn", "intervention", "duty"):
+        assert f".k-{kind} {{ background: #{TASK_COLOUR[kind]}; }}" in page
+    assert {colour for _, _, colour in ROTA_KINDS} <= set(TASK_COLOUR.values())
+    path = tmp_path / "rota.xlsx"
+    write_rota_workbook(ROTA, path, school=school)
+    book = openpyxl.load_workbook(path)
+    sheet = book[next(name for name in book.sheetnames if name.startswith("s1"))]
+    cell = next(c for row in sheet.iter_rows() for c in row if str(c.value).startswith("Duty"))
+    assert cell.fill.fgColor.rgb.endswith(TASK_COLOUR["duty"])

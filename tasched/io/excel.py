@@ -71,6 +71,7 @@ from tasched.input.model import (
 )
 from tasched.input.week import class_meetings, pupil_places, shape_of
 from tasched.input.when import WhenError, nearest, parse_when
+from tasched.io.colours import TASK_KEY
 from tasched.io.files import write_atomic
 from tasched.io.loader import build_school, load_yaml_school
 
@@ -1192,14 +1193,10 @@ def _print_wide(ws: Worksheet) -> None:
 # --- the rota workbook -------------------------------------------------------------------------
 
 # (kind, label, fill colour): each cell of a grid is coloured by its task's kind
-ROTA_KINDS: tuple[tuple[str, str, str], ...] = (
-    ("class", "Class support", "BDD7EE"),
-    ("in_class", "EHC support in class", "C6EFCE"),
-    ("withdrawn", "EHC support, withdrawn", "8FD19E"),
-    ("intervention", "Intervention", "F8CBAD"),
-    ("duty", "Duty", "FFE699"),
-    ("free", "Free (planning, breaks)", "FFFFFF"),
-    ("off", "Not working, or closed", "D9D9D9"),
+# The workbook's cell kinds and their colours: the same key as the HTML page (io/colours.py).
+_EXCEL_KIND = {"ehc": "in_class"}  # the workbook calls EHC support in class `in_class`
+ROTA_KINDS: tuple[tuple[str, str, str], ...] = tuple(
+    (_EXCEL_KIND.get(kind, kind), legend, colour) for kind, legend, colour in TASK_KEY if kind != "closed"
 )
 _KIND_FILL = {kind: PatternFill("solid", fgColor=colour) for kind, _, colour in ROTA_KINDS}
 _DAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from tasched._version import __version__
 from tasched.errors import InputError, Problem
 from tasched.input.model import SchoolData
 from tasched.input.week import class_meetings, open_slots, pupil_places, shape_of
 from tasched.input.when import DaySlot, WhenError, parse_when
+from tasched.io.colours import SEVERITY_COLOUR, TASK_KEY, css_rules
 from tasched.io.files import write_atomic
 from tasched.solution.words import ALL_MET, PROVEN, headline, severity, shortfall_headline, tier_result
 
@@ -36,16 +38,7 @@ __all__ = ["KINDS", "build_report", "render_html_report", "write_html_report"]
 Row = dict[str, Any]
 
 # Cell kinds: CSS class suffix and legend text, in legend order.
-KINDS: dict[str, str] = {
-    "class": "Class support",
-    "ehc": "EHC support, in class",
-    "withdrawn": "EHC support, withdrawn",
-    "intervention": "Intervention",
-    "duty": "Duty",
-    "free": "Working, no task",
-    "off": "Not working / absent",
-    "closed": "Closed",
-}
+KINDS: dict[str, str] = {kind: legend for kind, legend, _ in TASK_KEY}
 
 
 def write_html_report(school: SchoolData, rota: dict[str, Any], path: str | Path, *, source: str = "rota") -> None:
@@ -68,7 +61,7 @@ def render_html_report(school: SchoolData, rota: dict[str, Any], *, source: str 
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("report.html").render(**view)
+    return env.get_template("report.html").render(**view, key_css=Markup(css_rules()))
 
 
 # --- the view ----------------------------------------------------------------------------
@@ -216,7 +209,8 @@ def _share_style(share: float) -> str:
     return f"background: hsl({round(share * 120)}, 70%, {round(80 + share * 8)}%)"
 
 
-CRITICAL_STYLE = "background: #fde0dd; color: #b3261e"  # .sev-critical: any EHC hour short is red
+# .sev-critical: any EHC hour short is red
+CRITICAL_STYLE = "background: #{}; color: #{}".format(*SEVERITY_COLOUR["critical"])
 
 
 def _percent(value: Any) -> str:
