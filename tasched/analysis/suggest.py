@@ -398,6 +398,7 @@ def _judge(state: _State, cover: Cover, adult_index: int) -> Candidate | list[st
         if not ok:
             skills = {k for s in prob.supports if s.class_id == targets[0] for k in s.skills}
             reasons.append(f"lacks {' and '.join(sorted(skills))}" if skills else "cannot support then")
+        reasons += _class_max_adults_problems(state, targets[0], b, t)
     elif kind == "pupil":
         for pid in targets:
             plan = state.pupils[pid].ehcp
@@ -465,8 +466,8 @@ def _judge(state: _State, cover: Cover, adult_index: int) -> Candidate | list[st
             iv = state.ivs[targets[0]]
             if iv.counts_for_ehcp:
                 reasons += _rotation_problems(state, b, [prob.pupils[p].id for p in iv.pupils], t)
-            if iv.same_staff and cover.was is not None:
-                cand.warnings.append(f"{iv.id} is same_staff: one session by another adult")
+            if iv.same_staff:
+                reasons += _same_staff_problems(state, iv.id, b, t)
         reasons += _break_problems(state, adult_index, slot.day)
         # Compared with the rota as it was (before the absence): medical cover now missing.
         cand.medical_lost = sorted(state.medical_uncovered(t) - cover.medical_before)
@@ -482,6 +483,38 @@ def _judge(state: _State, cover: Cover, adult_index: int) -> Candidate | list[st
         if saved:
             state.put(b, t, saved)
     return reasons or cand
+
+
+def _class_max_adults_problems(state: _State, class_id: str, adult: str, t: int) -> list[str]:
+    """Rule 14b: at most `max_adults` distinct adults give the class support in the week
+    (class rows at slots its support covers; medical cover is not counted)."""
+    most = state.prob.class_max_adults.get(class_id)
+    if most is None:
+        return []
+    task = f"class:{class_id}"
+    wanted = {w for s in state.prob.supports if s.class_id == class_id for w in s.slots}
+    if t not in wanted:
+        return []
+    adults = {who for (who, s), rows in state.at.items() if s in wanted for r in rows if str(r["task"]) == task} | {
+        adult
+    }
+    if len(adults) <= most:
+        return []
+    return [f"max_adults: class {class_id} would have {len(adults)} adults this week (at most {most})"]
+
+
+def _same_staff_problems(state: _State, iv: str, adult: str, t: int) -> list[str]:
+    """Rule 9d: a `same_staff` intervention has one adult for every session of the week."""
+    task = f"intervention:{iv}"
+    others = sorted(
+        {who for (who, s), rows in state.at.items() if s != t and who != adult for r in rows if str(r["task"]) == task}
+    )
+    if not others:
+        return []
+    return [
+        f"{iv} is same_staff and {', '.join(others)} gives its other sessions: "
+        "cancel this session, or move the whole intervention"
+    ]
 
 
 def _can_join(state: _State, cover: Cover, now: list[Row], t: int) -> bool:
@@ -574,6 +607,8 @@ def _rotation_problems(state: _State, adult: str, pupils: Sequence[str], t: int)
         adults = state.adults_with(pid)
         if adults and len(adults) < plan.min_staff:
             out.append(f"min_staff: {pid} would have {len(adults)} adult(s), needs {plan.min_staff}")
+        if plan.max_staff is not None and len(adults) > plan.max_staff:
+            out.append(f"max_staff: {pid} would have {len(adults)} adults this week (at most {plan.max_staff})")
     return out
 
 
