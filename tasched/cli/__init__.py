@@ -41,9 +41,10 @@ from tasched.io.files import refuse_overwriting_input
 from tasched.io.formats import convert_school, load_school, read_rota
 from tasched.io.report import write_html_report
 from tasched.io.timetable_import import import_file
-from tasched.jobs.batch import BatchOptions, run_command
+from tasched.jobs.batch import BatchOptions
+from tasched.jobs.trust import run_command
 from tasched.jobs.progress import SolveProgress
-from tasched.jobs.run import check_files, findings_for, locate_findings, solve_file
+from tasched.jobs.run import INPUT_CHANGED, check_files, findings_for, locate_findings, solve_file
 from tasched.jobs.term import plan_term
 from tasched.problem.compile import compile_problem
 from tasched.problem.diagnose import Finding
@@ -295,6 +296,8 @@ def solve(
         else:
             console.print(f"[red]✗[/] no rota: {_escape(str(school))} has no rota within {meta['time_limit']} s")
         raise typer.Exit(EXIT_NO_ROTA)
+    if meta.get("input_changed"):
+        console.print(f"[yellow]warning:[/] {_escape(str(school))}: {_escape(INPUT_CHANGED)}")
     if html is not None:
         write_report_file(school, rota.to_dict(), html, quiet=quiet)
     if not quiet:

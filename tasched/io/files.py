@@ -6,6 +6,7 @@ so a partial file never exists; an output path equal to the input is refused.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -32,10 +33,38 @@ def refuse_overwriting_input(output: str | Path, *inputs: str | Path) -> None:
 
 
 def write_atomic(path: str | Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write through a temporary file in the same folder, then rename it into place."""
+    """Write through a temporary file in the same folder, then rename it into place.
+
+    A folder that cannot be written to, or a full disk, is an InputError naming the
+    path and the fix; the file that was there before is left as it was.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise InputError([Problem(str(path), "", cannot_write_words(error, target))]) from None
+    try:
+        _write_then_rename(fd, tmp, target, write)
+    except OSError as error:
+        raise InputError([Problem(str(path), "", cannot_write_words(error, target))]) from None
+
+
+def cannot_write_words(error: OSError, target: Path) -> str:
+    """Why a file could not be written, and what to do, in plain words."""
+    reason = error.strerror or str(error) or type(error).__name__
+    kept = "the file already there is unchanged" if target.exists() else "nothing was written"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"cannot write the file: the disk is full ({reason}); free some space, or write elsewhere; {kept}"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"cannot write in {target.parent} ({reason}): the folder is read-only or not yours; "
+            f"choose another output path, or make the folder writable; {kept}"
+        )
+    return f"cannot write the file ({reason}); choose another output path; {kept}"
+
+
+def _write_then_rename(fd: int, tmp: str, target: Path, write: Callable[[IO[bytes]], None]) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)

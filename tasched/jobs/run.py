@@ -90,6 +90,7 @@ def solve_file(
     started = time.perf_counter()
     if output is not None:
         refuse_overwriting_input(output, school_path, *([previous] if previous else []))
+    digest = input_digest(school_path)  # before reading: a later edit shows as a change
     data = apply_overrides(load_school(school_path), absent, pins)
     last = read_rota(previous) if previous is not None else None
     done = duty_history(history) if history is not None else None
@@ -103,7 +104,7 @@ def solve_file(
         seed=seed,
         workers=workers,
         verbose=verbose,
-        input_digest=input_digest(school_path),
+        input_digest=digest,
         log=log,
         on_solution=on_solution,
         previous=last,
@@ -111,11 +112,28 @@ def solve_file(
         started=started,
     )
     rota.meta["warnings"] = [str(f) for f in findings]
+    if input_changed(school_path, digest):
+        rota.meta["input_changed"] = True
+        rota.meta["warnings"].append(f"{school_path}: {INPUT_CHANGED}")
     if last is not None and "changes" in rota.meta:
         rota.meta["changes"]["summary"] = changes_in_words(last["assignments"], rota.assignments)
     if output is not None:
         write_rota(rota.to_dict(), output, school=data)
     return rota
+
+
+INPUT_CHANGED = (
+    "the school file changed while the rota was being built; this rota is for the file as it was "
+    "read (meta.input_digest): solve again to use the new version"
+)
+
+
+def input_changed(path: str | Path, digest: str) -> bool:
+    """The file's bytes are not those read (edited, replaced or removed since)."""
+    try:
+        return input_digest(path) != digest
+    except OSError:
+        return True
 
 
 def check_files(school_path: str | Path, rota_path: str | Path) -> Any:
