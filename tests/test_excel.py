@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from tasched import cli
 from tasched.errors import InputError, Problem
 from tasched.input.model import SchoolData
-from tasched.io.colours import TASK_COLOUR
+from tasched.io.colours import SEVERITY_COLOUR, TASK_COLOUR
 from tasched.io.excel import (
     SHEETS,
     read_rota_workbook,
@@ -602,3 +602,28 @@ def test_school_workbook_written_atomically(tmp_path: Path) -> None:
     path = tmp_path / "school.xlsx"
     write_school_workbook(sample_school(), path)
     assert [p.name for p in tmp_path.iterdir()] == ["school.xlsx"]
+
+
+def test_rota_summary_speaks_plainly_and_shows_severity(tmp_path: Path) -> None:
+    """The Summary leads with what is short (red for EHC hours), then the result in words;
+    solver figures sit at the foot, labelled for support."""
+    rota = small_rota()
+    rota["meta"] = {
+        **rota["meta"],
+        "status": "feasible",
+        "gap": 0.25,
+        "objective": 123.0,
+        "tiers": [{"tier": "ehcp_hours", "status": "optimal", "short": 60, "unit": "minutes"}],
+    }
+    rota["shortfalls"] = [{"task": "pupil:p1", "required": 2, "delivered": 1, "unit": "hours", "reason": "r"}]
+    path = tmp_path / "rota.xlsx"
+    write_rota_workbook(rota, path, school=sample_school())
+    ws = openpyxl.load_workbook(path)["Summary"]
+    assert ws["A2"].value == "1 pupil short of plan hours"
+    assert ws["A2"].fill.fgColor.rgb.endswith(SEVERITY_COLOUR["critical"][0])
+    top = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(4, 8)}
+    assert top["result"] == "met as far as these staff allow (proven)"
+    assert top["EHC hours"] == "1 h short; no rota under these rules does better (proven)"
+    labels = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
+    assert labels.index("Solver figures (for support)") > labels.index("Shortfalls: what could not be covered, and why")
+    assert "gap to best bound" not in labels and "solver gap" in labels

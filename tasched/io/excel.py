@@ -71,9 +71,10 @@ from tasched.input.model import (
 )
 from tasched.input.week import class_meetings, pupil_places, shape_of
 from tasched.input.when import WhenError, nearest, parse_when
-from tasched.io.colours import TASK_KEY
+from tasched.io.colours import SEVERITY_COLOUR, TASK_KEY
 from tasched.io.files import write_atomic
 from tasched.io.loader import build_school, load_yaml_school
+from tasched.solution.words import headline, severity, shortfall_headline, tier_label, tier_result
 
 __all__ = [
     "SHEETS",
@@ -1551,21 +1552,32 @@ def _summary_sheet(ws: Worksheet, rota: dict[str, Any], school: SchoolData | Non
         ws.column_dimensions[letter].width = width
     title = "TA rota" + (f": {school.school.name}" if school else "")
     ws.cell(row=1, column=1, value=title).font = _TITLE
+    shortfalls = rota.get("shortfalls") or []
+    level = "critical" if any(severity(str(x.get("task", ""))) == "critical" for x in shortfalls) else "warning"
+    top = ws.cell(row=2, column=1, value=shortfall_headline(shortfalls))
+    background, text = SEVERITY_COLOUR[level if shortfalls else "ok"]
+    top.font = Font(bold=True, color=text)
+    top.fill = PatternFill("solid", fgColor=background)
     gap = meta.get("gap")
     facts: list[tuple[str, Any]] = [
-        ("status", meta.get("status")),
+        ("result", headline(meta)),
+        *((tier_label(t), tier_result(t).split(": ", 1)[-1]) for t in meta.get("tiers") or []),
         ("weekly cost (£)", cost.get("weekly")),
         ("annual cost (£)", cost.get("annual")),
-        ("shortfalls", len(rota.get("shortfalls") or [])),
-        ("gap to best bound", f"{gap:.1%}" if isinstance(gap, int | float) else "—"),
-        ("objective", meta.get("objective")),
+        ("shortfalls", len(shortfalls)),
+    ]
+    # Solver figures, for whoever supports the tool: last, and labelled as such.
+    figures: list[tuple[str, Any]] = [
+        ("solver status", meta.get("status")),
+        ("solver gap", f"{gap:.1%}" if isinstance(gap, int | float) else "—"),
+        ("solver objective", meta.get("objective")),
         ("seconds", meta.get("seconds")),
         ("seed", meta.get("seed")),
         ("workers", meta.get("workers")),
         ("tasched version", meta.get("version")),
         ("input", meta.get("input_digest")),
     ]
-    row = 3
+    row = 4
     for key, value in facts:
         ws.cell(row=row, column=1, value=key).font = _BOLD
         cell = _set(ws, row, 2, value if not isinstance(value, dict | list) else str(value))
@@ -1578,7 +1590,6 @@ def _summary_sheet(ws: Worksheet, rota: dict[str, Any], school: SchoolData | Non
         ws.cell(row=row, column=2, value=str(warning))
         row += 1
     row += 1
-    shortfalls = rota.get("shortfalls") or []
     row = _section(ws, row, "Shortfalls: what could not be covered, and why")
     if shortfalls:
         row = _table(
@@ -1597,6 +1608,11 @@ def _summary_sheet(ws: Worksheet, rota: dict[str, Any], school: SchoolData | Non
             ),
             last_span=4,
         )
+        first = row - 1 - len(shortfalls)  # _table returns two rows after its last
+        for i, shortfall in enumerate(shortfalls):
+            background, _ = SEVERITY_COLOUR[severity(str(shortfall.get("task", "")))]
+            for column in range(1, 6):  # the reason's merged cells take the fill of their first
+                ws.cell(row=first + i, column=column).fill = PatternFill("solid", fgColor=background)
     else:
         ws.cell(row=row, column=1, value="none: every demand is met")
         row += 2
@@ -1664,12 +1680,22 @@ def _summary_sheet(ws: Worksheet, rota: dict[str, Any], school: SchoolData | Non
                 for a, k in staff.items()
             ),
         )
-    _legend(ws, row)
+    row = _legend(ws, row)
+    _solver_figures(ws, row + 1, figures)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+
+
+def _solver_figures(ws: Worksheet, row: int, figures: list[tuple[str, Any]]) -> None:
+    """The solver's own figures, at the foot of the Summary, for whoever supports the tool."""
+    ws.cell(row=row, column=1, value="Solver figures (for support)").font = Font(italic=True, color="666666")
+    for key, value in figures:
+        row += 1
+        ws.cell(row=row, column=1, value=key).font = Font(color="666666")
+        _set(ws, row, 2, value if not isinstance(value, dict | list) else str(value)).font = Font(color="666666")
 
 
 def _class_sheets(
