@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -395,3 +396,56 @@ def test_a_worker_killed_mid_solve_fails_only_its_school(tmp_path: Path) -> None
     for school, rota in (("oak.yaml", "oak.rota.yaml"), ("elm.yml", "elm.rota.yaml")):
         assert check_files(folder / school, outdir / rota).ok
     assert not (outdir / "aaa-slow.rota.yaml").exists()
+
+
+def _titled(prefix: str) -> list[int]:
+    """Processes whose command line (a Ray worker's title) starts with `prefix`."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if entry.name.isdigit() and cmdline.startswith(prefix):
+            out.append(int(entry.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find the worker")
+def test_a_ray_worker_killed_mid_solve_fails_only_its_school(tmp_path: Path) -> None:
+    ray = pytest.importorskip("ray")
+    folder = make_folder(tmp_path / "schools", broken=False)
+    slow = (ROOT / "benchmarks" / "instances" / "special-100.yaml").read_text(encoding="utf-8")
+    (folder / "aaa-slow.yaml").write_text(slow, encoding="utf-8")
+    killed: list[int] = []
+
+    def kill_the_slow_school() -> None:
+        # --jobs 1: aaa-slow runs first, alone; Ray tries a task twice, so both tries are killed.
+        deadline = time.monotonic() + 180
+        while len(killed) < 2 and time.monotonic() < deadline:
+            for pid in _titled("ray::solve_school"):
+                if pid not in killed:
+                    time.sleep(3)
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+            time.sleep(0.2)
+
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
+    killer = threading.Thread(target=kill_the_slow_school, daemon=True)
+    killer.start()
+    try:
+        report = batch.run_batch(
+            folder, tmp_path / "out", BatchOptions(ray="auto", workers=1, jobs=1, time_limit=60),
+            lambda n: BatchProgress(Console(quiet=True), n),
+        )  # fmt: skip
+        batch.write_summary(report)
+    finally:
+        ray.shutdown()
+    assert len(killed) == 2
+    status = {r["file"]: r["status"] for r in report.results}
+    assert status == {"aaa-slow.yaml": "failed", "elm.yml": "optimal", "oak.yaml": "optimal"}
+    failed = next(r for r in report.results if r["file"] == "aaa-slow.yaml")
+    assert failed["error"].startswith("the solver process was killed on its Ray node (tried twice); ")
+    assert "--workers 1" in failed["error"]
+    summary = yaml.safe_load((tmp_path / "out" / "trust-summary.yaml").read_text(encoding="utf-8"))
+    assert summary["trust"]["failed"] == 1 and summary["trust"]["solved"] == 2

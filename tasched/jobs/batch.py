@@ -570,7 +570,7 @@ def run_ray(
                 try:
                     result = ray.get(ref)
                 except Exception as error:  # a node or worker lost, not the school's fault
-                    result = _failed(task, f"the Ray task failed: {type(error).__name__}: {error}")
+                    result = _failed(task, ray_failure_words(error))
                 text = result.pop("rota_yaml", None)
                 if text is not None:
                     _write_text(Path(task.output or task.rota_name), text)
@@ -584,6 +584,22 @@ def run_ray(
             results.setdefault(task.path, _not_run(task))
         return [results[t.path] for t in tasks], True
     return [results[t.path] for t in tasks], False
+
+
+def ray_failure_words(error: Exception) -> str:
+    """Why a Ray task has no result; Ray does not say which signal ended its worker."""
+    kind = type(error).__name__
+    if kind == "WorkerCrashedError":
+        return (
+            "the solver process was killed on its Ray node (tried twice); the system does this when "
+            "memory runs out, or someone stopped it: try --workers 1, or nodes with more memory"
+        )
+    if kind == "OutOfMemoryError":
+        return (
+            "the solver process was killed by Ray: its node ran out of memory; "
+            "try --workers 1, or nodes with more memory"
+        )
+    return f"the Ray task failed: {kind}: {error}"
 
 
 def _put(handle: IO[bytes], data: bytes) -> None:
