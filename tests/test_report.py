@@ -482,3 +482,33 @@ def test_one_colour_key_for_the_page_and_the_workbook(school: SchoolData, tmp_pa
     sheet = book[next(name for name in book.sheetnames if name.startswith("s1"))]
     cell = next(c for row in sheet.iter_rows() for c in row if str(c.value).startswith("Duty"))
     assert cell.fill.fgColor.rgb.endswith(TASK_COLOUR["duty"])
+
+
+def test_printed_page_shows_every_cell_in_full(tmp_path: Path) -> None:
+    """Printed from Chromium: no cell text cut to '…', one adult's week a page, and the
+    week's heat map on a single page."""
+    binary = _chromium()
+    if binary is None or shutil.which("pdftotext") is None:
+        pytest.skip("chromium and pdftotext (poppler-utils) are needed")
+    import tasched
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "primary-1fe.yaml"
+    school = tasched.load(example)
+    rota = tasched.solve(school, time_limit=0.01, workers=1)  # the greedy rota, at once
+    page = tmp_path / "report.html"
+    write_html_report(school, rota.to_dict(), page)
+    pdf = tmp_path / "report.pdf"
+    done = _run_chromium(binary, tmp_path / "p", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    texts = pages.stdout.split("\f")
+    assert "…" not in pages.stdout
+    pooled = [r for r in rota.assignments if len(r.get("pupils") or []) > 1 and r["task"].startswith("pupil:")]
+    for row in pooled[:3]:  # a pooled group's pupils all printed, not "P003 + P…"
+        assert all(p in pages.stdout for p in row["pupils"])
+    heat = [t for t in texts if "Coverage of the week" in t]
+    slots = [s.id for s in school.calendar.slots]
+    assert len(heat) == 1 and all(s in heat[0] for s in slots), "the heat map spills over a page"
+    for adult in school.staff:  # each adult's week on a page of its own
+        assert sum(f"{adult.id} · " in t for t in texts) == 1, adult.id
+    assert all(sum(f"{a.id} · " in t for a in school.staff) <= 1 for t in texts)

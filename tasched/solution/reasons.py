@@ -95,6 +95,8 @@ def _task_kind(task: str) -> str:
         "class": "class support",
         "intervention": "delivering interventions",
         "duty": "on duty",
+        "liaison": "meeting a teacher (liaison)",
+        "cover": "covering a lesson",
     }[kind]
 
 
@@ -253,7 +255,11 @@ def _class(delivery: Delivery, class_id: str) -> str:
 def ranked_below(prob: Problem, demand: Demand) -> str:
     """`lower priority than EHC hours and duties; ` from the school's own rules.priorities."""
     order = list(prob.data.rules.priorities)
-    above = [TIER_LABELS[d.value] for d in order[: order.index(demand)]] if demand in order else []
+    above = (
+        [TIER_LABELS.get(d.value, d.value.replace("_", " ")) for d in order[: order.index(demand)]]
+        if demand in order
+        else []
+    )
     if not above:
         return ""
     listed = above[0] if len(above) == 1 else ", ".join(above[:-1]) + " and " + above[-1]
@@ -267,10 +273,86 @@ def _slot_list(prob: Problem, slots: list[int], most: int = 6) -> str:
     return ", ".join(labels)
 
 
+def _liaison(delivery: Delivery, adult_id: str) -> str:
+    """Why an adult's joint liaison is short: the teacher they support most that they did not
+    meet, and why (no common free slot inside their hours, or what they did in the ones there are)."""
+    prob = delivery.problem
+    a = prob.adult_index[adult_id]
+    adult = prob.adults[a]
+    if not prob.teachers:
+        return f"no teachers are listed (`teachers`), so {adult_id} has nobody to meet"
+    teacher_of = prob.teacher_of
+    supported: Counter[int] = Counter()
+    for t, rows in delivery.by_adult.get(adult_id, {}).items():
+        for r in rows:
+            kind, _, target = r["task"].partition(":")
+            place = target if kind == "class" else None
+            if kind == "pupil" and target in prob.pupil_index:
+                place = prob.pupils[prob.pupil_index[target]].place.get(t)
+            k = None if place is None else teacher_of.get((place, t))
+            if k is not None:
+                supported[k] += prob.slots[t].minutes
+    met = {prob.teacher_index[k] for k, _ in delivery.liaison_rows.get(adult_id, []) if k in prob.teacher_index}
+    if not supported:
+        partners = [p for p in prob.liaison_partners if p.adult == a]
+        if not partners:
+            return (
+                f"{adult_id} could support no lesson of a listed teacher this week (`teachers`, "
+                "`classes.teacher`, `lessons.teacher`), so there is nobody to meet"
+            )
+        return f"{adult_id} supports no lesson of a listed teacher this week, so there is nobody to meet"
+    unmet = [k for k, _ in supported.most_common() if k not in met] or [supported.most_common(1)[0][0]]
+    k = unmet[0]
+    teacher = prob.teachers[k]
+    common = sorted(adult.works & teacher.free)
+    if not common:
+        return (
+            f"{adult_id} and {teacher.id} share no free slot inside {adult_id}'s hours "
+            f"({adult_id} works {_hours_of(prob, adult.works)}; {_teacher_busy(prob, teacher, adult.works)})"
+        )
+    return (
+        f"{adult_id} and {teacher.id} (whose lessons {adult_id} supports most among those not met) are both "
+        f"free at {_slot_list(prob, common)}, but {adult_id} was: {_what_adults_did(delivery, {a}, common)}"
+    )
+
+
+def _hours_of(prob: Problem, works: set[int]) -> str:
+    """`09:00–12:00`, or day by day when the days differ: `Mon 09:00–12:00, Tue 13:00–15:00`."""
+    spans: dict[str, tuple[int, int]] = {}
+    for t in sorted(works):
+        s = prob.slots[t]
+        start, end = spans.get(s.day_id, (s.start, s.end))
+        spans[s.day_id] = (min(start, s.start), max(end, s.end))
+
+    def clock(m: int) -> str:
+        return f"{m // 60:02d}:{m % 60:02d}"
+
+    if not spans:
+        return "no slot this week"
+    if len(set(spans.values())) == 1:
+        start, end = next(iter(spans.values()))
+        return f"{clock(start)}–{clock(end)}"
+    return ", ".join(f"{day} {clock(a)}–{clock(b)}" for day, (a, b) in spans.items())
+
+
+def _teacher_busy(prob: Problem, teacher: Any, works: set[int]) -> str:
+    """What the teacher is doing in the adult's hours: teaching, or out of school."""
+    teaching = sorted(t for t in works if t in teacher.teaching)
+    away = sorted(t for t in works if t not in teacher.works)
+    kinds = {prob.slots[t].kind for t in works}
+    if teaching and not away:
+        periods = "lesson" if kinds == {"lesson"} else "slot"
+        return f"{teacher.id} teaches in every {periods} of those hours"
+    if away and not teaching:
+        return f"{teacher.id} is not in school then"
+    return f"{teacher.id} teaches at {_slot_list(prob, teaching, 4)} and is not in school at {_slot_list(prob, away, 4)}"
+
+
 _EXPLAINERS = {
     "pupil": _ehcp,
     "medical": _medical,
     "duty": _duty,
     "intervention": _intervention,
     "class": _class,
+    "liaison": _liaison,
 }
