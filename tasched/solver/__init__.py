@@ -25,6 +25,7 @@ from tasched.solver import demands, goals, rules
 from tasched.solver.bounds import ehc_shortfall_bound
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
 from tasched.solver.people import add_same_person
+from tasched.solver.size import check_fits
 from tasched.solver.tiers import (
     Clock,
     Search,
@@ -146,6 +147,7 @@ def find(
     started = time.perf_counter() if started is None else started
     last_rows = list(previous["assignments"]) if previous else None
     problem = compile_problem(school, keep=last_rows)
+    check_fits(problem, workers)  # a school too large for this machine is refused before building
     problem.withdrawal_cap = withdrawal_cap
     problem.withdrawals_done = dict(withdrawals_done or {})
     # The greedy rota comes first: a valid rota in well under a second, whatever follows.
