@@ -42,10 +42,10 @@ from tasched.io.formats import convert_school, load_school, read_rota
 from tasched.io.report import write_html_report
 from tasched.io.timetable_import import import_file
 from tasched.jobs.batch import BatchOptions
-from tasched.jobs.trust import run_command
 from tasched.jobs.progress import SolveProgress
 from tasched.jobs.run import INPUT_CHANGED, check_files, findings_for, locate_findings, solve_file
 from tasched.jobs.term import plan_term
+from tasched.jobs.trust import run_command
 from tasched.problem.compile import compile_problem
 from tasched.problem.diagnose import Finding
 from tasched.solution.rota import Rota
