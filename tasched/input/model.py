@@ -83,6 +83,7 @@ class Demand(StrEnum):
     medical_cover = "medical_cover"
     duties = "duties"
     interventions = "interventions"
+    liaison = "liaison"
     class_support = "class_support"
 
 
@@ -93,6 +94,11 @@ class EhcpMode(StrEnum):
     in_class = "in_class"
     withdrawn = "withdrawn"
     any = "any"
+
+
+class LiaisonMode(StrEnum):
+    reserve = "reserve"
+    joint = "joint"
 
 
 class Paid(StrEnum):
@@ -393,6 +399,22 @@ class Weights(Strict):
         2, ge=0, description="Per minute of EHC support beyond the plan's hours (within the one-slot cap)."
     )
     stability: float = Field(5, ge=0, description="Per minute changed from the previous rota (re-solves).")
+    liaison_partners: float = Field(
+        1,
+        ge=0,
+        description=(
+            "joint liaison: per minute an adult supports the lessons of a teacher they do not meet, so meetings "
+            "go to the teachers they support most."
+        ),
+    )
+    liaison_timing: float = Field(
+        1,
+        ge=0,
+        description=(
+            "joint liaison: per minute of a meeting, per lesson of that teacher's the adult could support "
+            "earlier in the week, so meetings come before the lessons concerned."
+        ),
+    )
 
 
 class SolverSettings(Strict):
@@ -418,12 +440,26 @@ class Rules(Strict):
     break_minutes: int = Field(20, ge=0, description="Length of the unassigned slot that is the break.")
     max_withdrawal: float = Field(0.2, ge=0, le=1, description="Fraction of lesson time a pupil may be out of class.")
     liaison_minutes: int = Field(0, ge=0, description="Per adult per week, kept free within contracted time.")
+    liaison: LiaisonMode = Field(
+        LiaisonMode.reserve,
+        description=(
+            "reserve: `liaison_minutes` are idle minutes kept inside contracted time. joint: they are meetings "
+            "(`liaison:TEACHER` rows) with the teachers whose classes or pupils the adult supports most, in "
+            "slots where both are free, inside the adult's hours (a demand tier, `liaison`)."
+        ),
+    )
+    liaison_minutes_per_teacher: int | None = Field(
+        None,
+        ge=5,
+        le=240,
+        description="joint liaison: each teacher an adult meets gets at least this many minutes (default: any).",
+    )
     priorities: list[Demand] = Field(
         default_factory=lambda: list(DEFAULT_PRIORITIES),
         description=(
             "The order in which demands are met, most important first. Each is met as fully as the rules allow "
             "before the next is considered; soft goals come after them all. Demands left out follow in the "
-            "default order: ehcp_hours, medical_cover, duties, interventions, class_support."
+            "default order: ehcp_hours, medical_cover, duties, interventions, liaison, class_support."
         ),
     )
     weights: Weights = Field(default_factory=Weights)

@@ -14,6 +14,7 @@ TASK_KEY: tuple[tuple[str, str, str], ...] = (
     ("withdrawn", "EHC support, withdrawn", "FFB98C"),
     ("intervention", "Intervention", "C9EBB4"),
     ("duty", "Duty", "E3CFF7"),
+    ("liaison", "Meeting a teacher (liaison)", "B8E6E1"),
     ("free", "Working, no task", "FFFFFF"),
     ("off", "Not working / absent", "ECEEF2"),
     ("closed", "Closed", "7B818C"),

@@ -241,7 +241,7 @@ def _task_kind(row: Row) -> str:
     kind = str(row.get("task", "")).partition(":")[0]
     if kind == "pupil":
         return "withdrawn" if row.get("mode") == "withdrawn" else "ehc"
-    return kind if kind in ("class", "intervention", "duty") else "free"
+    return kind if kind in ("class", "intervention", "duty", "liaison") else "free"
 
 
 def _cell_for(rows: list[Row], duties: dict[str, Any]) -> Cell:
@@ -262,6 +262,8 @@ def _cell_for(rows: list[Row], duties: dict[str, Any]) -> Cell:
             rows = [first, *rows[1:]]
     elif kind == "class":
         text, sub = targets[0], "class support"
+    elif kind == "liaison":
+        text, sub = f"Meet {targets[0]}", "liaison"
     else:
         text, sub = str(first.get("task", "")), ""
     title = "; ".join(

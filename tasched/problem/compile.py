@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from tasched.input.model import EhcpMode, Paid, Priority, SchoolData
+from tasched.input.model import EhcpMode, LiaisonMode, Paid, Priority, SchoolData
 from tasched.input.week import class_meetings, lesson_subjects, open_slots, shape_of
 from tasched.input.when import WeekShape, parse_when
 
@@ -56,6 +56,7 @@ class Adult:
     max_duties: int | None
     hourly_cost: float | None
     prefer: frozenset[str]
+    meet_minutes: int = 0  # joint liaison (rules.liaison: joint): minutes of meetings with teachers a week
 
     def can(self, skills: frozenset[str] | set[str] | list[str]) -> bool:
         return self.skills.issuperset(skills)
@@ -166,6 +167,17 @@ class TeacherInfo:
 
 
 @dataclass
+class LiaisonPartner:
+    """A teacher an adult may meet (joint liaison): the lessons of theirs the adult could
+    support (`lessons`: slot -> classes), and the slots where both are free (`slots`)."""
+
+    adult: int
+    teacher: int
+    lessons: dict[int, list[str]]
+    slots: list[int]
+
+
+@dataclass
 class PinInfo:
     adult: int
     slot: int
@@ -199,6 +211,8 @@ class Problem:
     # classes.max_adults: class -> most distinct adults giving it support (support rows) a week
     class_max_adults: dict[str, int] = field(default_factory=dict)
     teachers: list[TeacherInfo] = field(default_factory=list)
+    # joint liaison: each adult's possible partners (teachers whose lessons they could support)
+    liaison_partners: list[LiaisonPartner] = field(default_factory=list)
 
     @cached_property
     def teacher_index(self) -> dict[str, int]:
@@ -304,6 +318,7 @@ def compile_problem(
     problem.trimmed = trimmed
     problem.class_max_adults = {c.id: c.max_adults for c in data.classes if c.max_adults is not None}
     problem.teachers = _teachers(data, meetings, resolve)
+    problem.liaison_partners = _liaison_partners(problem)
     return problem
 
 
@@ -356,6 +371,49 @@ def _teachers(data: SchoolData, meetings: dict[str, set[int]], resolve: Resolve)
     return out
 
 
+LIAISON_PARTNERS = 8  # most teachers considered for one adult's meetings (those they could support most)
+
+
+def _liaison_partners(prob: Problem) -> list[LiaisonPartner]:
+    """Joint liaison: for each adult who meets teachers, the teachers whose lessons they could
+    support (class support, EHC support of a pupil in the lesson, medical cover), most first,
+    with the slots where the teacher is free (in school, not teaching) and the adult works."""
+    out: list[LiaisonPartner] = []
+    if not prob.teachers:
+        return out
+    teacher_of = prob.teacher_of
+    could: dict[tuple[int, int], dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+
+    def add(a: int, class_id: str, t: int) -> None:
+        k = teacher_of.get((class_id, t))
+        if k is not None and prob.adults[a].meet_minutes > 0:
+            could[a, k][t].add(class_id)
+
+    for row in prob.supports:
+        for t, adults in row.candidates.items():
+            for a in adults:
+                add(a, row.class_id, t)
+    for pupil in prob.pupils:
+        if pupil.ehcp is not None:
+            for t, adults in pupil.ehcp.candidates.items():
+                if t in pupil.place:
+                    for a in adults:
+                        add(a, pupil.place[t], t)
+    for cover in prob.medical_covers:
+        for a in cover.candidates:
+            add(a, cover.class_id, cover.slot)
+    by_adult: dict[int, list[tuple[int, int, dict[int, set[str]]]]] = defaultdict(list)
+    for (a, k), lessons in could.items():
+        minutes = sum(prob.slots[t].minutes for t in lessons)
+        by_adult[a].append((-minutes, k, lessons))
+    for a, options in sorted(by_adult.items()):
+        works = prob.adults[a].works
+        for _, k, lessons in sorted(options)[:LIAISON_PARTNERS]:
+            slots = sorted(works & prob.teachers[k].free)
+            out.append(LiaisonPartner(a, k, {t: sorted(c) for t, c in sorted(lessons.items())}, slots))
+    return out
+
+
 def _minutes(hhmm: str) -> int:
     h, m = hhmm.split(":")
     return int(h) * 60 + int(m)
@@ -372,7 +430,8 @@ def _adults(data: SchoolData, resolve: Resolve) -> list[Adult]:
     absent: dict[str, set[int]] = defaultdict(set)
     for absence in data.absences:
         absent[absence.staff] |= resolve(absence.when)
-    liaison = data.rules.liaison_minutes
+    joint = data.rules.liaison == LiaisonMode.joint
+    liaison = 0 if joint else data.rules.liaison_minutes  # joint: meetings are tasks, not idle time
     adults = []
     for i, s in enumerate(data.staff):
         works = resolve(s.available) - resolve(s.unavailable) - absent[s.id]
@@ -390,6 +449,7 @@ def _adults(data: SchoolData, resolve: Resolve) -> list[Adult]:
                 max_duties=s.max_duties,
                 hourly_cost=s.hourly_cost,
                 prefer=frozenset(s.prefer),
+                meet_minutes=data.rules.liaison_minutes if joint else 0,
             )
         )
     return adults

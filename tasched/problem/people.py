@@ -26,7 +26,8 @@ def people_of(prob: Problem) -> list[PersonInfo]:
     """Each person's rows, total cap and clashing (row, slot) pairs."""
     found = []
     index = prob.adult_index
-    liaison = prob.data.rules.liaison_minutes
+    # joint liaison: meetings are rows (contract time), not minutes kept aside
+    liaison = 0 if prob.data.rules.liaison == "joint" else prob.data.rules.liaison_minutes
     for person in prob.data.people:
         rows = [index[s] for s in person.staff if s in index]
         travel = {frozenset(t.between): t.minutes for t in person.travel}

@@ -38,6 +38,7 @@ TIER_OF_TASK = {
     "medical": Demand.medical_cover,
     "duty": Demand.duties,
     "intervention": Demand.interventions,
+    "liaison": Demand.liaison,
     "class": Demand.class_support,
 }
 
@@ -47,6 +48,7 @@ PROVEN_WORDS = {
     Demand.medical_cover: "medical cover",
     Demand.duties: "duty cover",
     Demand.interventions: "intervention time",
+    Demand.liaison: "liaison time",
     Demand.class_support: "class support",
 }
 

@@ -254,7 +254,7 @@ def _class(delivery: Delivery, class_id: str) -> str:
 
 def ranked_below(prob: Problem, demand: Demand) -> str:
     """`lower priority than EHC hours and duties; ` from the school's own rules.priorities."""
-    order = list(prob.data.rules.priorities)
+    order = [d for d in prob.data.rules.priorities if d == demand or _present(prob, d)]
     above = (
         [TIER_LABELS.get(d.value, d.value.replace("_", " ")) for d in order[: order.index(demand)]]
         if demand in order
@@ -264,6 +264,13 @@ def ranked_below(prob: Problem, demand: Demand) -> str:
         return ""
     listed = above[0] if len(above) == 1 else ", ".join(above[:-1]) + " and " + above[-1]
     return f"lower priority than {listed}; "
+
+
+def _present(prob: Problem, demand: Demand) -> bool:
+    """The demands added with teachers (issue 15) are named only where the school has them."""
+    if demand == Demand.liaison:
+        return any(a.meet_minutes > 0 for a in prob.adults)
+    return True
 
 
 def _slot_list(prob: Problem, slots: list[int], most: int = 6) -> str:
@@ -345,7 +352,8 @@ def _teacher_busy(prob: Problem, teacher: Any, works: set[int]) -> str:
         return f"{teacher.id} teaches in every {periods} of those hours"
     if away and not teaching:
         return f"{teacher.id} is not in school then"
-    return f"{teacher.id} teaches at {_slot_list(prob, teaching, 4)} and is not in school at {_slot_list(prob, away, 4)}"
+    taught, out = _slot_list(prob, teaching, 4), _slot_list(prob, away, 4)
+    return f"{teacher.id} teaches at {taught} and is not in school at {out}"
 
 
 _EXPLAINERS = {

@@ -77,6 +77,7 @@ class Delivery:
     sessions: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # intervention -> slots
     duty_rows: dict[tuple[str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
     class_rows: dict[tuple[str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
+    liaison_rows: dict[str, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))  # adult
 
     def __post_init__(self) -> None:
         prob = self.problem
@@ -99,6 +100,8 @@ class Delivery:
                 self.duty_rows[target, t].append(row["staff"])
             elif kind == "class":
                 self.class_rows[target, t].append(row["staff"])
+            elif kind == "liaison":
+                self.liaison_rows[row["staff"]].append((target, t))
 
     def ehc_minutes(self, pupil_index: int) -> int:
         prob = self.problem
@@ -180,6 +183,11 @@ def shortfall_amounts(delivery: Delivery) -> list[dict[str, Any]]:
         got = len(delivery.sessions.get(iv.id, []))
         if got < iv.sessions:
             out.append(_short(f"intervention:{iv.id}", iv.sessions, got, "sessions"))
+    for adult in prob.adults:
+        if adult.meet_minutes > 0:
+            met = sum(prob.slots[t].minutes for _, t in delivery.liaison_rows.get(adult.id, []))
+            if met < adult.meet_minutes:
+                out.append(_short(f"liaison:{adult.id}", adult.meet_minutes, met, "minutes"))
     for class_id, (need, got) in class_support_totals(delivery).items():
         if got < need:
             out.append(_short(f"class:{class_id}", need, got, "adult-slots"))

@@ -14,6 +14,7 @@ TIER_LABELS = {
     "medical_cover": "medical cover",
     "duties": "duties",
     "interventions": "interventions",
+    "liaison": "teacher liaison",
     "class_support": "class support",
     "soft_goals": "soft goals",
     "weighted": "all demands and goals together",
@@ -131,6 +132,7 @@ def shortfall_headline(shortfalls: Sequence[Mapping[str, Any]]) -> str:
             ("medical", "pupil without full medical cover", "pupils without full medical cover"),
             ("duty", "duty not fully staffed", "duties not fully staffed"),
             ("intervention", "intervention short of sessions", "interventions short of sessions"),
+            ("liaison", "adult short of liaison time", "adults short of liaison time"),
             ("class", "class short of support", "classes short of support"),
         )
         if kinds.get(kind)

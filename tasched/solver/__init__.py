@@ -23,6 +23,7 @@ from tasched.input.model import Demand, SchoolData
 from tasched.problem.compile import Problem, Row, compile_problem
 from tasched.solver import demands, goals, rules
 from tasched.solver.bounds import ehc_shortfall_bound
+from tasched.solver.liaison import add_liaison, add_liaison_goals
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
 from tasched.solver.people import add_same_person
 from tasched.solver.size import check_fits
@@ -60,6 +61,7 @@ DEMANDS = (
     demands.add_medical_cover,
     demands.add_duties,
     demands.add_intervention_sessions,
+    add_liaison,
     demands.add_class_support,
 )
 SOFT_GOALS = (
@@ -71,6 +73,7 @@ SOFT_GOALS = (
     goals.add_subject_match,
     goals.add_preferences,
     goals.add_stability,
+    add_liaison_goals,
 )
 
 
@@ -328,6 +331,7 @@ def add_hint(rm: RotaModel, greedy: TaskChoice) -> None:
         (rm.lead, leads),
         (rm.duty, greedy.duty),
         (rm.medical_cover, greedy.medical_cover),
+        (rm.liaison, greedy.liaison),
     ]
     rm.cp.clear_hints()
     indices: list[int] = []
@@ -423,6 +427,7 @@ def extract_rows(rm: RotaModel, solution: list[int]) -> list[Row]:
         deliver=chosen(rm.deliver),
         duty=chosen(rm.duty),
         medical_cover=chosen(rm.medical_cover),
+        liaison=chosen(rm.liaison),
     )
     return rows_of(rm.problem, picked)
 
@@ -459,6 +464,8 @@ def rows_of(prob: Problem, rota: TaskChoice) -> list[Row]:
         add(a, t, f"intervention:{iv.id}", None, [prob.pupils[p].id for p in iv.pupils], rooms.get((i, t)))
     for a, j, t in rota.duty:
         add(a, t, f"duty:{prob.duties[j].id}")
+    for a, k, t in rota.liaison:
+        add(a, t, f"liaison:{prob.teachers[k].id}")
     rows.sort(key=lambda item: item[0])
     return [row for _, row in rows]
 

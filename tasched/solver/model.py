@@ -62,6 +62,8 @@ class RotaModel:
         self.lead: dict[tuple[int, int], Literal] = {}  # (adult, intervention): the deliverer
         self.duty: dict[tuple[int, int, int], Literal] = {}  # (adult, duty, slot)
         self.medical_cover: dict[tuple[int, str, int], Literal] = {}  # (adult, class, slot)
+        self.liaison: dict[tuple[int, int, int], Literal] = {}  # (adult, teacher, slot): joint liaison
+        self.liaison_met: dict[tuple[int, int], Literal] = {}  # (adult, teacher): they meet this week
         # Derived per adult and slot: the places they could be (one literal per place).
         self.places: dict[tuple[int, int], list[Literal]] = defaultdict(list)
         self.contract_places: dict[tuple[int, int], list[Literal]] = defaultdict(list)
@@ -133,6 +135,10 @@ class RotaModel:
             for a in cover.candidates:
                 key = (a, cover.class_id, cover.slot)
                 self.medical_cover[key] = cp.new_bool_var(f"medical_cover[{a},{cover.class_id},{cover.slot}]")
+        for partner in prob.liaison_partners:
+            a, k = partner.adult, partner.teacher
+            for t in partner.slots:
+                self.liaison[a, k, t] = cp.new_bool_var(f"liaison[{a},{k},{t}]")
 
     def decision_of(self, row: dict[str, Any]) -> Literal | None:
         """The decision variable that would make this rota row, if it is still possible."""
@@ -160,6 +166,9 @@ class RotaModel:
         if kind == "duty":
             j = next((d.index for d in prob.duties if d.id == target), None)
             return None if j is None else self.duty.get((adult, j, t))
+        if kind == "liaison":
+            k = prob.teacher_index.get(target)
+            return None if k is None else self.liaison.get((adult, k, t))
         return None
 
     # Indexes built once, so every rule is a sum over a prepared list.

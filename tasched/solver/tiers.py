@@ -27,6 +27,7 @@ UNITS = {
     Demand.medical_cover: "minutes",
     Demand.duties: "adult-minutes",
     Demand.interventions: "minutes",
+    Demand.liaison: "minutes",
     Demand.class_support: "adult-minutes",
 }
 PRIORITY_ORDER = (Priority.high, Priority.normal, Priority.low)

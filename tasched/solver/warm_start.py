@@ -37,6 +37,7 @@ class TaskChoice:
     deliver: set[tuple[int, int, int]] = field(default_factory=set)
     duty: set[tuple[int, int, int]] = field(default_factory=set)
     medical_cover: set[tuple[int, str, int]] = field(default_factory=set)
+    liaison: set[tuple[int, int, int]] = field(default_factory=set)  # (adult, teacher, slot)
 
 
 class _State:

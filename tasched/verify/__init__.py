@@ -30,7 +30,7 @@ EPSILON = 1e-6
 STATUSES = ("optimal", "feasible", "no_rota")
 ROW_FIELDS = ("staff", "day", "slot", "task", "mode", "pupils", "room")
 MODES = ("in_class", "withdrawn")
-_TASK = re.compile(r"^(class|pupil|intervention|duty):(.+)$")
+_TASK = re.compile(r"^(class|pupil|intervention|duty|liaison):(.+)$")
 
 
 @dataclass
@@ -100,6 +100,14 @@ class Facts:
         self.duty_slots = {d.id: self.when(d.when) for d in school.duties}
         self.session_slots = {i.id: self._session_slots(i.id) for i in school.interventions}
         self.ehc_slots = {p.id: self._ehc_slots(p, p.ehcp) for p in school.pupils if p.ehcp is not None}
+        self.teachers = {k.id: k for k in school.teachers}
+        self.teacher_in = {
+            k.id: self.when(k.available) - parse_when(k.unavailable, self.shape) for k in school.teachers
+        }
+        self.teacher_at = self._teacher_at()
+        # reserve liaison: minutes kept aside inside contracted time; joint: meetings are rows
+        self.joint = school.rules.liaison == "joint"
+        self.reserved = 0 if self.joint else school.rules.liaison_minutes
 
     def when(self, expr: str | None) -> set[DaySlot]:
         """The week slots (closed ones removed) a when-expression names."""
@@ -154,6 +162,33 @@ class Facts:
             for t in slots:
                 cover.setdefault(row.class_, {}).setdefault(t, row)  # overlap is an input error
         return cover
+
+    def _teacher_at(self) -> dict[tuple[str, DaySlot], str]:
+        """(class, slot) -> the listed teacher teaching the class then: the lesson's `teacher`,
+        else the class's `teacher` when it names one of `teachers`."""
+        at: dict[tuple[str, DaySlot], str] = {}
+        for lesson in self.school.lessons:
+            if lesson.teacher in self.teachers:
+                for t in self.when(lesson.when) & self.meets.get(lesson.class_, set()):
+                    at[lesson.class_, t] = lesson.teacher
+        for c in self.school.classes:
+            if c.teacher in self.teachers:
+                for t in self.meets.get(c.id, set()):
+                    at.setdefault((c.id, t), c.teacher)
+        return at
+
+    def teaching(self, teacher: str, t: DaySlot) -> list[str]:
+        """The classes the teacher teaches at t."""
+        return sorted(c for (c, u), k in self.teacher_at.items() if u == t and k == teacher)
+
+    def lesson_teacher(self, row: Row) -> str | None:
+        """The listed teacher of the lesson a class: or pupil: row supports, if any."""
+        if row.kind == "class":
+            return self.teacher_at.get((row.ref, row.t))
+        if row.kind == "pupil":
+            place = self.place[row.ref].get(row.t)
+            return None if place is None else self.teacher_at.get((place, row.t))
+        return None
 
     def lesson_subject(self, pupil: str, t: DaySlot) -> str | None:
         c = self.place[pupil].get(t)
@@ -357,13 +392,16 @@ def _parse_row(facts: Facts, n: int, item: Any) -> tuple[Row | None, Violation |
     task = item["task"]
     match = _TASK.match(task) if isinstance(task, str) else None
     if match is None:
-        return bad(f"task {task!r} is not class:ID, pupil:ID, intervention:ID or duty:ID", "unknown_task")
+        return bad(
+            f"task {task!r} is not class:ID, pupil:ID, intervention:ID, duty:ID or liaison:TEACHER", "unknown_task"
+        )
     kind, ref = match.group(1), match.group(2)
     known = {
         "class": facts.classes,
         "pupil": facts.pupils,
         "intervention": facts.interventions,
         "duty": facts.duties,
+        "liaison": facts.teachers,
     }[kind]
     if ref not in known:
         return bad(f"task {task!r} names no {kind} in the school", "unknown_task")
@@ -421,7 +459,9 @@ def _required_skills(facts: Facts, row: Row) -> list[str]:
         return list(ehcp.skills) if ehcp else []
     if row.kind == "intervention":
         return list(facts.interventions[row.ref].skills)
-    return list(facts.duties[row.ref].skills)
+    if row.kind == "duty":
+        return list(facts.duties[row.ref].skills)
+    return []
 
 
 def check_skills(facts: Facts, ix: Index) -> Iterator[Violation]:
@@ -447,8 +487,9 @@ def extra_slots(rows: Iterable[Row], facts: Facts) -> set[DaySlot]:
 
 def check_contracted_hours(facts: Facts, ix: Index) -> Iterator[Violation]:
     """3. Contracted hours: per adult, minutes of all rows except duties paid extra
-    ≤ hours×60 − liaison_minutes + overtime_hours×60. A pooled group counts once."""
-    liaison = facts.school.rules.liaison_minutes
+    ≤ hours×60 − liaison_minutes + overtime_hours×60. A pooled group counts once.
+    With joint liaison the meetings are rows and no minutes are kept aside."""
+    liaison = facts.reserved
     for adult, rows in ix.by_staff.items():
         a = facts.staff[adult]
         used = facts.total_minutes(contract_slots(rows, facts))
@@ -979,8 +1020,8 @@ def check_pin(facts: Facts, ix: Index) -> Iterator[Violation]:
 def check_same_person(facts: Facts, ix: Index) -> Iterator[Violation]:
     """16. Same person: the staff rows of one of `people` are never busy at two slots of a day
     that overlap once the travel minutes between the two rows are added, and their contract
-    minutes together are ≤ the person's `hours`×60 − `liaison_minutes`."""
-    liaison = facts.school.rules.liaison_minutes
+    minutes together are ≤ the person's `hours`×60 − `liaison_minutes` (reserve liaison)."""
+    liaison = facts.reserved
     for person in facts.school.people:
         travel = {frozenset(t.between): t.minutes for t in person.travel}
         rows = [s for s in person.staff if s in ix.by_staff]
@@ -1006,6 +1047,50 @@ def check_same_person(facts: Facts, ix: Index) -> Iterator[Violation]:
                     f"{person.id} is given {used} contract minutes across {', '.join(rows)}; "
                     f"the most allowed is {limit:g} ({person.hours:g} h − {liaison} liaison minutes)",
                 )
+
+
+def check_liaison(facts: Facts, ix: Index) -> Iterator[Violation]:
+    """Joint liaison (`rules.liaison: joint`): a `liaison:T` row is a meeting of the adult with
+    teacher T, who is in school (available minus unavailable) and teaching no lesson then; the
+    adult supports a lesson of T's that week (a class: or pupil: row in it); with
+    `liaison_minutes_per_teacher`, each teacher met gets at least that many minutes; and no
+    meeting is beyond need (without the shortest, the adult would be short of
+    `liaison_minutes`). Like any row, a meeting is where the adult works (rule 1), their
+    only place then (one place) and inside their contracted time (rule 3)."""
+    rules = facts.school.rules
+    per_adult: defaultdict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    shortest: dict[str, int] = {}
+    for row in ix.rows:
+        if row.kind != "liaison":
+            continue
+        where = f"{_who(row, facts)} meets {row.ref}"
+        if not facts.joint:
+            yield Violation("liaison", f"{where}, but liaison rows need `rules.liaison: joint`")
+            continue
+        if row.t not in facts.teacher_in[row.ref]:
+            yield Violation("liaison", f"{where}, who is not in school then")
+        taught = facts.teaching(row.ref, row.t)
+        if taught:
+            yield Violation("liaison", f"{where}, who teaches {', '.join(taught)} then")
+        if not any(facts.lesson_teacher(r) == row.ref for r in ix.by_staff.get(row.staff, [])):
+            yield Violation("liaison", f"{where}, but {row.staff} supports none of {row.ref}'s lessons this week")
+        per_adult[row.staff][row.ref] += facts.minutes[row.t[1]]
+        shortest[row.staff] = min(shortest.get(row.staff, 10**6), facts.minutes[row.t[1]])
+    for adult, teachers in per_adult.items():
+        least = rules.liaison_minutes_per_teacher
+        for teacher, minutes in teachers.items():
+            if least and minutes < least:
+                yield Violation(
+                    "liaison",
+                    f"{adult} meets {teacher} for {minutes} minutes; liaison_minutes_per_teacher is {least}",
+                )
+        total = sum(teachers.values())
+        if total - shortest[adult] >= rules.liaison_minutes:
+            yield Violation(
+                "liaison",
+                f"{adult} has {total} minutes of liaison meetings, more than the {rules.liaison_minutes} "
+                "liaison_minutes need (a meeting could go)",
+            )
 
 
 CHECKS: tuple[Check, ...] = (
@@ -1041,6 +1126,7 @@ CHECKS: tuple[Check, ...] = (
     check_class_max_adults,
     check_pin,
     check_same_person,
+    check_liaison,
 )
 
 
@@ -1131,6 +1217,12 @@ def derive_shortfalls(facts: Facts, ix: Index) -> list[dict[str, Any]]:
         need, got = sum(demand.values()), _capped_rows(ix, f"class:{c.id}", demand)
         if got < need:
             out.append(_shortfall(f"class:{c.id}", need, got, "adult-slots"))
+    need = facts.school.rules.liaison_minutes
+    if facts.joint and need > 0:
+        for a in facts.school.staff:
+            met = facts.total_minutes(r.t for r in ix.by_staff.get(a.id, []) if r.kind == "liaison")
+            if met < need:
+                out.append(_shortfall(f"liaison:{a.id}", need, met, "minutes"))
     return out
 
 
@@ -1171,7 +1263,7 @@ def derive_kpis(facts: Facts, ix: Index) -> dict[str, Any]:
         }
     staff: dict[str, Any] = {}
     weekly = 0.0
-    liaison = school.rules.liaison_minutes
+    liaison = facts.reserved
     for a in school.staff:
         rows = ix.by_staff.get(a.id, [])
         contract = facts.total_minutes(contract_slots(rows, facts))

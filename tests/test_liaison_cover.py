@@ -1,0 +1,167 @@
+"""Issue 15: joint liaison (`rules.liaison: joint`) and lesson cover (`teacher_absences`).
+
+Each rule on a tiny school where it binds, twice (the pattern of test_solver_rules.py):
+`[model]` solves the full model, which must be optimal and pass the verifier;
+`[rule_dropped]` takes the rule out and must fail (strict xfail).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from helpers_solver import Drop, loosen, make_school, rows, shortfall, show, solve_any, solve_ok, without
+
+from tasched.input.model import SchoolData
+from tasched.problem.compile import Problem
+from tasched.solution.rota import Rota
+from tasched.solver.liaison import add_liaison, add_liaison_goals
+from tasched.verify import verify
+
+Test = Callable[..., None]
+
+
+def binds(drop: Drop) -> Callable[[Test], Test]:
+    def mark(test: Test) -> Test:
+        test.drop = drop  # type: ignore[attr-defined]
+        return test
+
+    return mark
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "solve" in metafunc.fixturenames:
+        drop = getattr(metafunc.function, "drop", None)
+        metafunc.parametrize("solve", ["model", "rule_dropped"] if drop else ["model"], indirect=True)
+
+
+@pytest.fixture
+def solve(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Rota]:
+    if request.param == "model":
+        return solve_ok
+    drop: Drop = request.function.drop
+    drop.apply(monkeypatch)
+    request.applymarker(
+        pytest.mark.xfail(raises=AssertionError, strict=True, reason=f"without {drop.name} the rule must not hold")
+    )
+    return solve_any
+
+
+# BS before school, then the helper's day: P1 09:00-10:00, P2 10:00-11:00, LU lunch, P3 11:40-12:40.
+SLOTS = [
+    {"id": "BS", "start": "08:30", "end": "09:00", "kind": "before_school"},
+    {"id": "P1", "start": "09:00", "end": "10:00", "kind": "lesson"},
+    {"id": "P2", "start": "10:00", "end": "11:00", "kind": "lesson"},
+    {"id": "LU", "start": "11:00", "end": "11:40", "kind": "lunch"},
+    {"id": "P3", "start": "11:40", "end": "12:40", "kind": "lesson"},
+]
+
+
+def liaison_school(teacher: dict[str, Any], lessons: str = "P1, P2", **rules: Any) -> SchoolData:
+    """Adult A supports Y3 (taught by JB) at `lessons`; JB as given; liaison 30 minutes, joint."""
+    return make_school(
+        slots=SLOTS,
+        staff=[{"id": "A", "hours": 4}],
+        teachers=[{"id": "JB", **teacher}],
+        classes=[{"id": "Y3", "teacher": "JB"}],
+        lessons=[{"class": "Y3", "when": lessons, "subject": "Ma"}],
+        support=[{"class": "Y3", "staff": 1}],
+        rules={"liaison": "joint", "liaison_minutes": 30, **rules},
+    )
+
+
+def meetings(rota: Rota) -> list[str]:
+    return sorted(
+        f"{r['staff']} {r['day']} {r['slot']} {r['task']}" for r in rows(rota) if r["task"].startswith("liaison:")
+    )
+
+
+@binds(without(add_liaison))
+def test_joint_liaison_meets_the_teacher_in_a_common_free_slot(solve: Callable[..., Rota]) -> None:
+    rota = solve(liaison_school({}))
+    assert meetings(rota) == ["A Mon BS liaison:JB"], show(rota)
+    assert shortfall(rota, "liaison:A") is None
+    assert len(rows(rota, task="class:Y3")) == 2  # the meeting is not at the cost of the support
+
+
+@binds(without(add_liaison_goals))
+def test_meetings_come_before_the_lessons_concerned(solve: Callable[..., Rota]) -> None:
+    """Idle time would rather fill the hour of P3; the meeting goes before school, before the lessons."""
+    rota = solve(liaison_school({}, liaison_minutes=30))
+    (meeting,) = meetings(rota)
+    assert meeting == "A Mon BS liaison:JB", show(rota)
+
+
+def _every_slot_free(problem: Problem) -> None:
+    for partner in problem.liaison_partners:
+        partner.slots = sorted(problem.adults[partner.adult].works)
+
+
+@binds(loosen("meetings only where the teacher is free", _every_slot_free))
+def test_no_common_free_slot_is_a_shortfall_naming_both(solve: Callable[..., Rota]) -> None:
+    """JB teaches P1-P3 and is away before school and at lunch: no meeting can be placed."""
+    rota = solve(liaison_school({"unavailable": "BS, LU"}, lessons="P1-P3"))
+    assert meetings(rota) == [], show(rota)
+    row = shortfall(rota, "liaison:A")
+    assert row is not None and (row["required"], row["delivered"], row["unit"]) == (30, 0, "minutes")
+    assert row["reason"].startswith("A and JB share no free slot inside A's hours (A works 08:30–12:40;"), row
+
+
+def test_reserve_liaison_is_unchanged() -> None:
+    rota = solve_ok(liaison_school({}, liaison="reserve"))
+    assert meetings(rota) == [] and shortfall(rota, "liaison:A") is None
+
+
+def test_meetings_count_toward_contracted_hours() -> None:
+    """A has 2 h 30: the two lessons and a 30-minute meeting fill them (no minutes kept aside)."""
+    school = liaison_school({})
+    school.staff[0].hours = 2.5
+    rota = solve_ok(school)
+    assert meetings(rota) == ["A Mon BS liaison:JB"]
+    assert rota.kpis["staff"]["A"]["idle_minutes"] == 0
+
+
+def _rota_with(school: SchoolData, extra: list[dict[str, Any]]) -> dict[str, Any]:
+    rota = solve_ok(school).to_dict()
+    rota["assignments"] = [r for r in rota["assignments"] if not r["task"].startswith("liaison:")] + extra
+    return rota
+
+
+def _row(slot: str, teacher: str = "JB") -> dict[str, Any]:
+    return {
+        "staff": "A",
+        "day": "Mon",
+        "slot": slot,
+        "task": f"liaison:{teacher}",
+        "mode": None,
+        "pupils": [],
+        "room": None,
+    }
+
+
+def test_verifier_refuses_a_meeting_beyond_need() -> None:
+    school = liaison_school({}, lessons="P1, P2, P3")
+    report = verify(school, _rota_with(school, [_row("BS"), _row("LU")]))
+    assert [v.message for v in report.violations if v.rule == "liaison"] == [
+        "A has 70 minutes of liaison meetings, more than the 30 liaison_minutes need (a meeting could go)"
+    ]
+
+
+def test_verifier_checks_each_liaison_row() -> None:
+    school = liaison_school({"unavailable": "LU"})
+    rota = _rota_with(school, [_row("P1"), _row("LU"), _row("BS", "XX")])
+    report = verify(school, rota)
+    found = sorted(v.message for v in report.violations if v.rule in ("liaison", "unknown_task", "one_place"))
+    assert any("Mon P1 meets JB, who teaches Y3 then" in m for m in found), found
+    assert any("Mon LU meets JB, who is not in school then" in m for m in found), found
+    assert any("'liaison:XX' names no liaison" in m for m in found), found
+    assert any(m.startswith("A at Mon P1 is in 2 places") for m in found), found
+
+
+def test_verifier_refuses_liaison_rows_in_reserve_mode() -> None:
+    school = liaison_school({}, liaison="reserve")
+    report = verify(school, _rota_with(school, [_row("BS")]))
+    assert [v.message for v in report.violations if v.rule == "liaison"] == [
+        "A at Mon BS meets JB, but liaison rows need `rules.liaison: joint`"
+    ]
