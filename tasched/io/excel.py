@@ -1405,6 +1405,12 @@ def _adult_cell(items: list[dict[str, Any]], school: SchoolData | None) -> str:
         return f"Duty: {target}"
     return "Free"
 
+    if kind == "liaison":
+        if school:
+            name = next((t.name for t in school.teachers if t.id == target), None)
+            if name:
+                return f"Meet {target} ({name})\nliaison"
+        return f"Meet {target}\nliaison"
 
 def _grid_sheet(
     ws: Worksheet,
