@@ -75,7 +75,7 @@ def make_trust(
         (out / f"s{i + 1:02d}.yaml").write_text(render(doc), encoding="utf-8")
     lines = ["# A generated trust (benchmarks/trust_generate.py)", "name: Generated Trust", "schools:"]
     lines += [f"  - {{id: s{i + 1:02d}, file: s{i + 1:02d}.yaml}}" for i in range(n_schools)]
-    lines.append("shared_staff:")
+    lines.append("shared_staff:" if shared else "shared_staff: []")
     for adult in shared:
         where = ", ".join(f"{s}: {w!r}" if w == "*" else f"{s}: {w}" for s, w in adult["schools"].items())
         lines.append(f"  - {{id: {adult['id']}, hours: {adult['hours']:g}, schools: {{{where}}}}}")

@@ -24,6 +24,7 @@ from typing import Annotated, Any
 import typer
 import typer.core
 from rich.console import Console
+from rich.table import Table
 
 from tasched._version import __version__
 from tasched.analysis.explain import explain_week
@@ -31,6 +32,8 @@ from tasched.analysis.staffmin import render as render_staff_min
 from tasched.analysis.staffmin import staff_min_file
 from tasched.analysis.suggest import render as render_suggestions
 from tasched.analysis.suggest import suggest_file
+from tasched.analysis.trust_whatif import table as trust_table
+from tasched.analysis.trust_whatif import trust_whatif
 from tasched.analysis.whatif import render as render_whatif
 from tasched.analysis.whatif import whatif_file
 from tasched.errors import InputError, Problem
@@ -639,8 +642,19 @@ def suggest(
 
 @app.command()
 def whatif(
-    school: Annotated[Path, typer.Argument(help="The school file.", show_default=False)],
+    school: Annotated[
+        Path | None, typer.Argument(help="The school file (not with --trust).", show_default=False)
+    ] = None,
     remove: Annotated[list[str] | None, typer.Option("--remove", help="Adults to take out, e.g. TA03,TA07.")] = None,
+    trust: Annotated[
+        Path | None, typer.Option("--trust", help="A trust file: compare its schools with --move / --share.")
+    ] = None,
+    move: Annotated[
+        list[str] | None, typer.Option("--move", help="With --trust: move an adult, e.g. TA12:oak->elm.")
+    ] = None,
+    share: Annotated[
+        list[str] | None, typer.Option("--share", help="With --trust: share an adult, e.g. TA12:elm=Wed-Thu.")
+    ] = None,
     hours: Annotated[list[str] | None, typer.Option("--hours", help="New contracted hours, e.g. TA05=20.")] = None,
     absent: Annotated[list[str] | None, typer.Option("--absent", help='Absences too, e.g. "TA01:Mon".')] = None,
     scenarios: Annotated[
@@ -665,6 +679,21 @@ def whatif(
     support, duties, medical cover and rotation, and a plain-language summary.
     """
     console = err()
+    if trust is not None or school is None:
+        if trust is None or school is not None:
+            raise InputError([Problem("whatif", "", "give a school file, or --trust TRUST.yaml (not both)")])
+        compared = trust_whatif(
+            trust, move=move or [], share=share or [], output=output, time_limit=time_limit, seed=seed,
+            workers=workers, log=None if quiet else (lambda text: console.print(_escape(text))),
+        )  # fmt: skip
+        head, body = trust_table(compared)
+        grid = Table(*head, title="; ".join(str(c) for c in compared.changes))
+        for cells in body:
+            grid.add_row(*(_escape(c) for c in cells))
+        out().print(grid)
+        if output is not None and not quiet:
+            console.print(f"wrote {_escape(str(output))}")
+        return
     result = whatif_file(
         school, remove=remove or [], hours=hours or [], absent=absent or [],
         scenarios_path=scenarios, output=output, time_limit=time_limit, seed=seed,

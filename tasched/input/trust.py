@@ -56,6 +56,8 @@ __all__ = [
     "compose",
     "groups",
     "site_skill",
+    "site_window",
+    "slots_text",
     "split_id",
     "split_rows",
     "trust_json_schema",
@@ -157,7 +159,7 @@ def _task(school: str, ref: str) -> str:
     return f"{kind}:{_ns(school, target)}"
 
 
-def _slots_text(data: SchoolData, slots: set[tuple[int, int]]) -> str:
+def slots_text(data: SchoolData, slots: set[tuple[int, int]]) -> str:
     """An explicit when-expression for a set of week slots (`Mon P1, Mon P2`), `Mon` for whole days."""
     cal = data.calendar
     parts = []
@@ -207,7 +209,7 @@ def compose(trust: TrustData, schools: dict[str, SchoolData]) -> SchoolData:
             }
             if a.id in shared and sid in shared[a.id].schools:
                 adult = shared[a.id]
-                window = _slots_text(data, site_window(data, a, adult.schools[sid]))
+                window = slots_text(data, site_window(data, a, adult.schools[sid]))
                 update.update(
                     available=window or a.available,
                     unavailable=None if window else "*",

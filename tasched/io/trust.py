@@ -40,8 +40,11 @@ def read_trust(path: str | os.PathLike[str]) -> tuple[TrustData, Locate]:
         raise InputError([Problem(str(path), "", "no such file")])
     doc = read_yaml(path)
     problems = list(doc.problems)
+    raw = doc.data
+    if isinstance(raw, dict):  # an empty value means the default, as in a school file
+        raw = {key: value for key, value in raw.items() if value is not None}
     try:
-        trust = TrustData.model_validate(doc.data)
+        trust = TrustData.model_validate(raw)
     except ValidationError as error:
         for err in error.errors(include_url=False):
             loc = tuple(err["loc"])
