@@ -16,6 +16,7 @@ from helpers_solver import Drop, loosen, make_school, rows, shortfall, show, sol
 from tasched.input.model import SchoolData
 from tasched.problem.compile import Problem
 from tasched.solution.rota import Rota
+from tasched.solver.cover import add_cover
 from tasched.solver.liaison import add_liaison, add_liaison_goals
 from tasched.verify import verify
 
@@ -165,3 +166,78 @@ def test_verifier_refuses_liaison_rows_in_reserve_mode() -> None:
     assert [v.message for v in report.violations if v.rule == "liaison"] == [
         "A at Mon BS meets JB, but liaison rows need `rules.liaison: joint`"
     ]
+
+
+# --- cover ------------------------------------------------------------------------------------
+
+
+def cover_school(**overrides: Any) -> SchoolData:
+    """JB teaches Y3 at P1 and P3 and is away all Monday; H (HLTA) and T (TA2) work all day."""
+    sections: dict[str, Any] = {
+        "staff": [{"id": "H", "role": "HLTA", "hours": 5}, {"id": "T", "role": "TA2", "hours": 5}],
+        "teachers": [{"id": "JB"}],
+        "classes": [{"id": "Y3", "teacher": "JB"}],
+        "lessons": [{"class": "Y3", "when": "P1, P3", "subject": "Ma"}],
+        "teacher_absences": [{"teacher": "JB", "when": "Mon"}],
+    }
+    sections.update(overrides)
+    return make_school(**sections)
+
+
+def covers(rota: Rota) -> list[str]:
+    return sorted(f"{r['staff']} {r['slot']} {r['task']}" for r in rows(rota) if r["task"].startswith("cover:"))
+
+
+def _drop_roles(problem: Problem) -> None:
+    for need in problem.cover_needs:
+        need.candidates = [a.index for a in problem.adults if need.slot in a.works]
+
+
+def test_an_absent_teachers_lessons_are_covered_by_an_hlta() -> None:
+    rota = solve_ok(cover_school())
+    assert covers(rota) == ["H P1 cover:Y3", "H P3 cover:Y3"], show(rota)
+
+
+@binds(loosen("only cover roles may cover", _drop_roles))
+def test_only_cover_roles_take_cover_and_the_rest_need_supply(solve: Callable[..., Rota]) -> None:
+    """H is away at P3: only T (a TA2) works then, who may not cover, so P3 needs supply cover."""
+    rota = solve(cover_school(absences=[{"staff": "H", "when": "P3"}]))
+    assert covers(rota) == ["H P1 cover:Y3"], show(rota)
+    row = shortfall(rota, "cover:Y3")
+    assert row is not None and (row["required"], row["delivered"], row["unit"]) == (2, 1, "lessons"), row
+    assert row["reason"].startswith("needs supply cover at Mon P3 (JB away): no adult whose role may cover (HLTA)")
+
+
+@binds(without(add_cover))
+def test_cover_within_max_minutes(solve: Callable[..., Rota]) -> None:
+    """H may cover 60 minutes a week: one lesson covered, one needs supply."""
+    rota = solve(cover_school(rules={"cover": {"max_minutes": 60}}))
+    assert len(covers(rota)) == 1, show(rota)
+    assert "needs supply cover" in shortfall(rota, "cover:Y3")["reason"]  # type: ignore[index]
+
+
+def test_cover_never_takes_an_adult_from_ehc_hours() -> None:
+    """H is the only adult for P1's EHC plan (1 h) at P1: the plan is met, P1 needs supply cover."""
+    school = cover_school(
+        staff=[{"id": "H", "role": "HLTA", "hours": 5}],
+        pupils=[{"id": "P1", "classes": ["Y4"], "ehcp": {"hours": 1}}],
+        classes=[{"id": "Y3", "teacher": "JB"}, {"id": "Y4"}],
+        lessons=[{"class": "Y3", "when": "P1", "subject": "Ma"}, {"class": "Y4", "when": "P1", "subject": "En"}],
+    )
+    rota = solve_ok(school)
+    assert rows(rota, task="pupil:P1") and covers(rota) == [], show(rota)
+    assert shortfall(rota, "cover:Y3") is not None
+
+
+def test_verifier_checks_cover_rows() -> None:
+    school = cover_school()
+    rota = solve_ok(school).to_dict()
+    rota["assignments"] = [r for r in rota["assignments"] if not r["task"].startswith("cover:")] + [
+        {"staff": "T", "day": "Mon", "slot": "P1", "task": "cover:Y3", "mode": None, "pupils": [], "room": None},
+        {"staff": "H", "day": "Mon", "slot": "P2", "task": "cover:Y3", "mode": None, "pupils": [], "room": None},
+    ]
+    found = [v.message for v in verify(school, rota).violations if v.rule == "cover"]
+    assert found == [
+        "T at Mon P1 covers Y3, but role TA2 may not cover (rules.cover.roles)",
+        "H at Mon P2 covers Y3, but no lesson of Y3 then has an absent teacher",
+    ], found

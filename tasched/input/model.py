@@ -81,6 +81,7 @@ class Demand(StrEnum):
 
     ehcp_hours = "ehcp_hours"
     medical_cover = "medical_cover"
+    cover = "cover"
     duties = "duties"
     interventions = "interventions"
     liaison = "liaison"
@@ -434,6 +435,15 @@ class SolverSettings(Strict):
     )
 
 
+class CoverRules(Strict):
+    """Lesson cover for absent teachers (`teacher_absences`)."""
+
+    roles: list[str] = Field(
+        default_factory=lambda: ["HLTA"], description="Staff roles (`staff.role`) who may cover a lesson."
+    )
+    max_minutes: int = Field(180, ge=0, le=3000, description="Most minutes of cover one adult takes a week.")
+
+
 class Rules(Strict):
     rotation: RotationRules = Field(default_factory=RotationRules)
     break_after_minutes: int = Field(360, ge=0, description="A day spanning more than this gets a break.")
@@ -459,10 +469,11 @@ class Rules(Strict):
         description=(
             "The order in which demands are met, most important first. Each is met as fully as the rules allow "
             "before the next is considered; soft goals come after them all. Demands left out follow in the "
-            "default order: ehcp_hours, medical_cover, duties, interventions, liaison, class_support."
+            "default order: ehcp_hours, medical_cover, cover, duties, interventions, liaison, class_support."
         ),
     )
     weights: Weights = Field(default_factory=Weights)
+    cover: CoverRules = Field(default_factory=CoverRules)
     solver: SolverSettings = Field(default_factory=SolverSettings)
     rotate_withdrawals: int | None = Field(
         None,
@@ -492,6 +503,11 @@ class Pin(Strict):
 class Absence(Strict):
     staff: Id
     when: When = "*"
+
+
+class TeacherAbsence(Strict):
+    teacher: Id = Field(description="A teacher's id (`teachers`).")
+    when: When = Field("*", description="When they are away: their lessons then need cover.")
 
 
 class ClosedWeek(Strict):
@@ -576,6 +592,10 @@ class SchoolData(Strict):
     rules: Rules = Field(default_factory=Rules)
     pins: list[Pin] = Field(default_factory=list)
     absences: list[Absence] = Field(default_factory=list)
+    teacher_absences: list[TeacherAbsence] = Field(
+        default_factory=list,
+        description="Teachers away this week: their lessons then are covered (`cover:CLASS`) or need supply cover.",
+    )
     term: Term | None = Field(None, description="The term `tasched term` plans, week by week.")
     people: list[Person] = Field(
         default_factory=list,

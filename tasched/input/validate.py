@@ -496,6 +496,7 @@ def when_fields(data: SchoolData) -> list[tuple[DocPath, str | None]]:
     for i, teacher in enumerate(data.teachers):
         fields += [(("teachers", i, "available"), teacher.available)]
         fields += [(("teachers", i, "unavailable"), teacher.unavailable)]
+    fields += [(("teacher_absences", i, "when"), x.when) for i, x in enumerate(data.teacher_absences)]
     fields += [(("lessons", i, "when"), x.when) for i, x in enumerate(data.lessons)]
     fields += [(("support", i, "when"), x.when) for i, x in enumerate(data.support)]
     for i, pupil in enumerate(data.pupils):
@@ -591,6 +592,9 @@ def check_teacher_refs(school: _School) -> None:
     for i, lesson in enumerate(school.data.lessons):
         if lesson.teacher is not None and lesson.teacher not in known:
             school.add(("lessons", i, "teacher"), _unknown("teacher", lesson.teacher, teachers, "teachers"))
+    for i, away in enumerate(school.data.teacher_absences):
+        if away.teacher not in known:
+            school.add(("teacher_absences", i, "teacher"), _unknown("teacher", away.teacher, teachers, "teachers"))
 
 
 def _task_problem(school: _School, task: str) -> str | None:

@@ -15,6 +15,7 @@ TASK_KEY: tuple[tuple[str, str, str], ...] = (
     ("intervention", "Intervention", "C9EBB4"),
     ("duty", "Duty", "E3CFF7"),
     ("liaison", "Meeting a teacher (liaison)", "B8E6E1"),
+    ("cover", "Covering a lesson (teacher away)", "F9C6D3"),
     ("free", "Working, no task", "FFFFFF"),
     ("off", "Not working / absent", "ECEEF2"),
     ("closed", "Closed", "7B818C"),

@@ -241,7 +241,7 @@ def _task_kind(row: Row) -> str:
     kind = str(row.get("task", "")).partition(":")[0]
     if kind == "pupil":
         return "withdrawn" if row.get("mode") == "withdrawn" else "ehc"
-    return kind if kind in ("class", "intervention", "duty", "liaison") else "free"
+    return kind if kind in ("class", "intervention", "duty", "liaison", "cover") else "free"
 
 
 def _cell_for(rows: list[Row], duties: dict[str, Any]) -> Cell:
@@ -264,6 +264,8 @@ def _cell_for(rows: list[Row], duties: dict[str, Any]) -> Cell:
         text, sub = targets[0], "class support"
     elif kind == "liaison":
         text, sub = f"Meet {targets[0]}", "liaison"
+    elif kind == "cover":
+        text, sub = targets[0], "cover (teacher away)"
     else:
         text, sub = str(first.get("task", "")), ""
     title = "; ".join(

@@ -57,6 +57,7 @@ class Adult:
     hourly_cost: float | None
     prefer: frozenset[str]
     meet_minutes: int = 0  # joint liaison (rules.liaison: joint): minutes of meetings with teachers a week
+    cover_minutes: int = 0  # most minutes of lesson cover a week (0: their role may not cover)
 
     def can(self, skills: frozenset[str] | set[str] | list[str]) -> bool:
         return self.skills.issuperset(skills)
@@ -157,13 +158,24 @@ class TeacherInfo:
 
     index: int
     id: str
-    works: set[int]  # available minus unavailable
+    works: set[int]  # available minus unavailable minus teacher_absences
     teaching: dict[int, list[str]] = field(default_factory=dict)  # slot -> classes taught then
+    away: set[int] = field(default_factory=set)  # teacher_absences: their lessons then need cover
 
     @property
     def free(self) -> set[int]:
         """In school and teaching no lesson."""
         return self.works - set(self.teaching)
+
+
+@dataclass
+class CoverNeed:
+    """A lesson whose teacher is away (`teacher_absences`): one adult whose role may cover takes it."""
+
+    class_id: str
+    slot: int
+    teacher: int
+    candidates: list[int]
 
 
 @dataclass
@@ -213,6 +225,7 @@ class Problem:
     teachers: list[TeacherInfo] = field(default_factory=list)
     # joint liaison: each adult's possible partners (teachers whose lessons they could support)
     liaison_partners: list[LiaisonPartner] = field(default_factory=list)
+    cover_needs: list[CoverNeed] = field(default_factory=list)  # lessons of absent teachers
 
     @cached_property
     def teacher_index(self) -> dict[str, int]:
@@ -319,6 +332,12 @@ def compile_problem(
     problem.class_max_adults = {c.id: c.max_adults for c in data.classes if c.max_adults is not None}
     problem.teachers = _teachers(data, meetings, resolve)
     problem.liaison_partners = _liaison_partners(problem)
+    problem.cover_needs = [
+        CoverNeed(c, t, k.index, [a.index for a in adults if a.cover_minutes >= slots[t].minutes and t in a.works])
+        for k in problem.teachers
+        for t in sorted(k.away)
+        for c in k.teaching.get(t, [])
+    ]
     return problem
 
 
@@ -357,6 +376,11 @@ def _teachers(data: SchoolData, meetings: dict[str, set[int]], resolve: Resolve)
     """Each teacher's week: a lesson's `teacher`, else its class's `teacher` when that names one."""
     out = [TeacherInfo(k, x.id, resolve(x.available) - resolve(x.unavailable)) for k, x in enumerate(data.teachers)]
     index = {t.id: t.index for t in out}
+    for away in data.teacher_absences:
+        if away.teacher in index:
+            out[index[away.teacher]].away |= resolve(away.when)
+    for teacher in out:
+        teacher.works -= teacher.away
     named: dict[tuple[str, int], int] = {}
     for lesson in data.lessons:
         if lesson.teacher in index:
@@ -450,6 +474,7 @@ def _adults(data: SchoolData, resolve: Resolve) -> list[Adult]:
                 hourly_cost=s.hourly_cost,
                 prefer=frozenset(s.prefer),
                 meet_minutes=data.rules.liaison_minutes if joint else 0,
+                cover_minutes=data.rules.cover.max_minutes if s.role in data.rules.cover.roles else 0,
             )
         )
     return adults

@@ -36,6 +36,7 @@ def finish(found: Found) -> Rota:
 TIER_OF_TASK = {
     "pupil": Demand.ehcp_hours,
     "medical": Demand.medical_cover,
+    "cover": Demand.cover,
     "duty": Demand.duties,
     "intervention": Demand.interventions,
     "liaison": Demand.liaison,
@@ -46,6 +47,7 @@ TIER_OF_TASK = {
 PROVEN_WORDS = {
     Demand.ehcp_hours: "EHC hours",
     Demand.medical_cover: "medical cover",
+    Demand.cover: "lesson cover",
     Demand.duties: "duty cover",
     Demand.interventions: "intervention time",
     Demand.liaison: "liaison time",

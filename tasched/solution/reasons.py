@@ -270,6 +270,8 @@ def _present(prob: Problem, demand: Demand) -> bool:
     """The demands added with teachers (issue 15) are named only where the school has them."""
     if demand == Demand.liaison:
         return any(a.meet_minutes > 0 for a in prob.adults)
+    if demand == Demand.cover:
+        return bool(prob.cover_needs)
     return True
 
 
@@ -278,6 +280,30 @@ def _slot_list(prob: Problem, slots: list[int], most: int = 6) -> str:
     if len(labels) > most:
         return ", ".join(labels[:most]) + f" and {len(labels) - most} more"
     return ", ".join(labels)
+
+
+def _cover(delivery: Delivery, class_id: str) -> str:
+    """An absent teacher's lessons nobody could cover: they need supply cover."""
+    prob = delivery.problem
+    needs = [n for n in prob.cover_needs if n.class_id == class_id]
+    open_ = [n for n in needs if not delivery.cover_rows.get((class_id, n.slot))]
+    slots = [n.slot for n in open_]
+    teachers = sorted({prob.teachers[n.teacher].id for n in open_})
+    roles = ", ".join(prob.data.rules.cover.roles) or "no role"
+    head = f"needs supply cover at {_slot_list(prob, slots)} ({' and '.join(teachers)} away)"
+    able = {a for n in open_ for a in n.candidates}
+    if not able:
+        return f"{head}: no adult whose role may cover ({roles}) works then with cover time left"
+    cap = prob.data.rules.cover.max_minutes
+
+    def rule(a: int, t: int) -> str | None:
+        adult = prob.adults[a]
+        done = sum(prob.slots[u].minutes for (c, u), who in delivery.cover_rows.items() if adult.id in who)
+        if done + prob.slots[t].minutes > adult.cover_minutes:
+            return f"their {cap} minutes of cover a week (rules.cover.max_minutes) used"
+        return None
+
+    return f"{head}; the adults who may cover ({roles}) were: {_what_adults_did(delivery, able, slots, rule)}"
 
 
 def _liaison(delivery: Delivery, adult_id: str) -> str:
@@ -363,4 +389,5 @@ _EXPLAINERS = {
     "intervention": _intervention,
     "class": _class,
     "liaison": _liaison,
+    "cover": _cover,
 }

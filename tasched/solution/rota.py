@@ -78,6 +78,7 @@ class Delivery:
     duty_rows: dict[tuple[str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
     class_rows: dict[tuple[str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
     liaison_rows: dict[str, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))  # adult
+    cover_rows: dict[tuple[str, int], list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
         prob = self.problem
@@ -102,6 +103,8 @@ class Delivery:
                 self.class_rows[target, t].append(row["staff"])
             elif kind == "liaison":
                 self.liaison_rows[row["staff"]].append((target, t))
+            elif kind == "cover":
+                self.cover_rows[target, t].append(row["staff"])
 
     def ehc_minutes(self, pupil_index: int) -> int:
         prob = self.problem
@@ -174,6 +177,13 @@ def shortfall_amounts(delivery: Delivery) -> list[dict[str, Any]]:
             covered = sum(delivery.medical_covered(pupil.index, t) for t in pupil.medical.slots)
             if covered < len(pupil.medical.slots):
                 out.append(_short(f"medical:{pupil.id}", len(pupil.medical.slots), covered, "slots"))
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for cover in prob.cover_needs:
+        wanted[cover.class_id].append(cover.slot)
+    for class_id, slots in wanted.items():
+        got = sum(1 for t in slots if delivery.cover_rows.get((class_id, t)))
+        if got < len(slots):
+            out.append(_short(f"cover:{class_id}", len(slots), got, "lessons"))
     for duty in prob.duties:
         need = duty.staff * len(duty.slots)
         got = sum(min(duty.staff, len(delivery.duty_rows.get((duty.id, t), []))) for t in duty.slots)

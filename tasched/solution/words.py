@@ -12,6 +12,7 @@ from typing import Any
 TIER_LABELS = {
     "ehcp_hours": "EHC hours",
     "medical_cover": "medical cover",
+    "cover": "lesson cover",
     "duties": "duties",
     "interventions": "interventions",
     "liaison": "teacher liaison",
@@ -110,7 +111,13 @@ __all__ = [
 
 
 # Severity by tier: statutory and safety shortfalls are red everywhere.
-SEVERITY = {"pupil": "critical", "medical": "critical", "duty": "warning", "intervention": "warning"}
+SEVERITY = {
+    "pupil": "critical",
+    "medical": "critical",
+    "cover": "warning",
+    "duty": "warning",
+    "intervention": "warning",
+}
 
 
 def severity(task: str) -> str:
@@ -130,6 +137,7 @@ def shortfall_headline(shortfalls: Sequence[Mapping[str, Any]]) -> str:
         for kind, one, many in (
             ("pupil", "pupil short of plan hours", "pupils short of plan hours"),
             ("medical", "pupil without full medical cover", "pupils without full medical cover"),
+            ("cover", "class needing supply cover", "classes needing supply cover"),
             ("duty", "duty not fully staffed", "duties not fully staffed"),
             ("intervention", "intervention short of sessions", "interventions short of sessions"),
             ("liaison", "adult short of liaison time", "adults short of liaison time"),

@@ -23,6 +23,7 @@ from tasched.input.model import Demand, SchoolData
 from tasched.problem.compile import Problem, Row, compile_problem
 from tasched.solver import demands, goals, rules
 from tasched.solver.bounds import ehc_shortfall_bound
+from tasched.solver.cover import add_cover
 from tasched.solver.liaison import add_liaison, add_liaison_goals
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
 from tasched.solver.people import add_same_person
@@ -59,6 +60,7 @@ HARD_RULES = (
 DEMANDS = (
     demands.add_ehcp_hours,
     demands.add_medical_cover,
+    add_cover,
     demands.add_duties,
     demands.add_intervention_sessions,
     add_liaison,
@@ -332,6 +334,7 @@ def add_hint(rm: RotaModel, greedy: TaskChoice) -> None:
         (rm.duty, greedy.duty),
         (rm.medical_cover, greedy.medical_cover),
         (rm.liaison, greedy.liaison),
+        (rm.cover, greedy.cover),
     ]
     rm.cp.clear_hints()
     indices: list[int] = []
@@ -428,6 +431,7 @@ def extract_rows(rm: RotaModel, solution: list[int]) -> list[Row]:
         duty=chosen(rm.duty),
         medical_cover=chosen(rm.medical_cover),
         liaison=chosen(rm.liaison),
+        cover=chosen(rm.cover),
     )
     return rows_of(rm.problem, picked)
 
@@ -464,6 +468,8 @@ def rows_of(prob: Problem, rota: TaskChoice) -> list[Row]:
         add(a, t, f"intervention:{iv.id}", None, [prob.pupils[p].id for p in iv.pupils], rooms.get((i, t)))
     for a, j, t in rota.duty:
         add(a, t, f"duty:{prob.duties[j].id}")
+    for a, c, t in rota.cover:
+        add(a, t, f"cover:{c}")
     for a, k, t in rota.liaison:
         add(a, t, f"liaison:{prob.teachers[k].id}")
     rows.sort(key=lambda item: item[0])

@@ -186,6 +186,7 @@ def add_stability(rm: RotaModel) -> None:
         *((t, v) for (_, _, t), v in rm.duty.items()),
         *((t, v) for (_, _, t), v in rm.medical_cover.items()),
         *((t, v) for (_, _, t), v in rm.liaison.items()),
+        *((t, v) for (_, _, t), v in rm.cover.items()),
     )
     for t, var in decisions:
         minutes = slots[t].minutes

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from tasched.input.model import Demand
 from tasched.solver.model import Literal, RotaModel
 
-LIAISON_WEIGHT = 15  # the single weighted solve: below interventions, above class support (per minute)
+LIAISON_WEIGHT = 50  # the single weighted solve: below interventions, above class support (per minute)
 
 
 def support_literals(rm: RotaModel) -> dict[tuple[int, int], list[tuple[int, Literal]]]:

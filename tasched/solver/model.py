@@ -64,6 +64,7 @@ class RotaModel:
         self.medical_cover: dict[tuple[int, str, int], Literal] = {}  # (adult, class, slot)
         self.liaison: dict[tuple[int, int, int], Literal] = {}  # (adult, teacher, slot): joint liaison
         self.liaison_met: dict[tuple[int, int], Literal] = {}  # (adult, teacher): they meet this week
+        self.cover: dict[tuple[int, str, int], Literal] = {}  # (adult, class, slot): lesson cover
         # Derived per adult and slot: the places they could be (one literal per place).
         self.places: dict[tuple[int, int], list[Literal]] = defaultdict(list)
         self.contract_places: dict[tuple[int, int], list[Literal]] = defaultdict(list)
@@ -135,6 +136,9 @@ class RotaModel:
             for a in cover.candidates:
                 key = (a, cover.class_id, cover.slot)
                 self.medical_cover[key] = cp.new_bool_var(f"medical_cover[{a},{cover.class_id},{cover.slot}]")
+        for need in prob.cover_needs:
+            for a in need.candidates:
+                self.cover[a, need.class_id, need.slot] = cp.new_bool_var(f"cover[{a},{need.class_id},{need.slot}]")
         for partner in prob.liaison_partners:
             a, k = partner.adult, partner.teacher
             for t in partner.slots:
@@ -166,6 +170,8 @@ class RotaModel:
         if kind == "duty":
             j = next((d.index for d in prob.duties if d.id == target), None)
             return None if j is None else self.duty.get((adult, j, t))
+        if kind == "cover":
+            return self.cover.get((adult, target, t))
         if kind == "liaison":
             k = prob.teacher_index.get(target)
             return None if k is None else self.liaison.get((adult, k, t))

@@ -48,6 +48,9 @@ def add_one_place_per_slot(rm: RotaModel) -> None:
     for (a, _, t), var in rm.liaison.items():
         rm.places[a, t].append(var)
         rm.contract_places[a, t].append(var)
+    for (a, _, t), var in rm.cover.items():
+        rm.places[a, t].append(var)
+        rm.contract_places[a, t].append(var)
     for (a, j, t), var in rm.duty.items():
         rm.places[a, t].append(var)
         if not prob.duties[j].paid_extra:

@@ -25,6 +25,7 @@ SOFT_GOALS = "soft_goals"
 UNITS = {
     Demand.ehcp_hours: "minutes",
     Demand.medical_cover: "minutes",
+    Demand.cover: "minutes",
     Demand.duties: "adult-minutes",
     Demand.interventions: "minutes",
     Demand.liaison: "minutes",

@@ -38,6 +38,7 @@ class TaskChoice:
     duty: set[tuple[int, int, int]] = field(default_factory=set)
     medical_cover: set[tuple[int, str, int]] = field(default_factory=set)
     liaison: set[tuple[int, int, int]] = field(default_factory=set)  # (adult, teacher, slot)
+    cover: set[tuple[int, str, int]] = field(default_factory=set)  # (adult, class, slot): lesson cover
 
 
 class _State:
@@ -176,6 +177,7 @@ def warm_start(prob: Problem, keep: list[dict[str, Any]] | None = None) -> TaskC
         _support_pupil(state, pupil.index)
     _duties(state)
     _medical_covers(state)
+    _lesson_cover(state)
     for iv in sorted(prob.interventions, key=lambda i: i.priority != "high"):
         _intervention(state, iv.index)
     for row in sorted(prob.supports, key=lambda r: ["high", "normal", "low"].index(r.priority)):
@@ -589,6 +591,22 @@ def _class_support(state: _State, k: int) -> None:
             state.in_class(a, row.class_id, t)
             regulars[a] += 1
             there += 1
+
+
+def _lesson_cover(state: _State) -> None:
+    """Lessons of absent teachers: an adult whose role may cover, within their cover minutes."""
+    prob = state.prob
+    used: dict[int, int] = defaultdict(int)
+    for need in prob.cover_needs:
+        t = need.slot
+        minutes = prob.slots[t].minutes
+        able = [a for a in need.candidates if used[a] + minutes <= prob.adults[a].cover_minutes]
+        for a in sorted(able, key=lambda b: (used[b], state.contract[b])):
+            if state.can_take(a, t):
+                state.occupy(a, t, _Place("cover", need.class_id))
+                state.rota.cover.add((a, need.class_id, t))
+                used[a] += minutes
+                break
 
 
 def _medical_covers(state: _State) -> None:

@@ -30,7 +30,7 @@ EPSILON = 1e-6
 STATUSES = ("optimal", "feasible", "no_rota")
 ROW_FIELDS = ("staff", "day", "slot", "task", "mode", "pupils", "room")
 MODES = ("in_class", "withdrawn")
-_TASK = re.compile(r"^(class|pupil|intervention|duty|liaison):(.+)$")
+_TASK = re.compile(r"^(class|pupil|intervention|duty|liaison|cover):(.+)$")
 
 
 @dataclass
@@ -101,10 +101,16 @@ class Facts:
         self.session_slots = {i.id: self._session_slots(i.id) for i in school.interventions}
         self.ehc_slots = {p.id: self._ehc_slots(p, p.ehcp) for p in school.pupils if p.ehcp is not None}
         self.teachers = {k.id: k for k in school.teachers}
+        self.teacher_away: dict[str, set[DaySlot]] = defaultdict(set)
+        for away in school.teacher_absences:
+            self.teacher_away[away.teacher] |= self.when(away.when)
         self.teacher_in = {
-            k.id: self.when(k.available) - parse_when(k.unavailable, self.shape) for k in school.teachers
+            k.id: self.when(k.available) - parse_when(k.unavailable, self.shape) - self.teacher_away[k.id]
+            for k in school.teachers
         }
         self.teacher_at = self._teacher_at()
+        # lesson cover: (class, slot) -> the absent teacher whose lesson it is
+        self.cover_needed = {(c, t): k for (c, t), k in self.teacher_at.items() if t in self.teacher_away.get(k, ())}
         # reserve liaison: minutes kept aside inside contracted time; joint: meetings are rows
         self.joint = school.rules.liaison == "joint"
         self.reserved = 0 if self.joint else school.rules.liaison_minutes
@@ -393,7 +399,8 @@ def _parse_row(facts: Facts, n: int, item: Any) -> tuple[Row | None, Violation |
     match = _TASK.match(task) if isinstance(task, str) else None
     if match is None:
         return bad(
-            f"task {task!r} is not class:ID, pupil:ID, intervention:ID, duty:ID or liaison:TEACHER", "unknown_task"
+            f"task {task!r} is not class:ID, pupil:ID, intervention:ID, duty:ID, liaison:TEACHER or cover:CLASS",
+            "unknown_task",
         )
     kind, ref = match.group(1), match.group(2)
     known = {
@@ -402,6 +409,7 @@ def _parse_row(facts: Facts, n: int, item: Any) -> tuple[Row | None, Violation |
         "intervention": facts.interventions,
         "duty": facts.duties,
         "liaison": facts.teachers,
+        "cover": facts.classes,
     }[kind]
     if ref not in known:
         return bad(f"task {task!r} names no {kind} in the school", "unknown_task")
@@ -1093,6 +1101,34 @@ def check_liaison(facts: Facts, ix: Index) -> Iterator[Violation]:
             )
 
 
+def check_cover(facts: Facts, ix: Index) -> Iterator[Violation]:
+    """Lesson cover: a `cover:C` row is at a lesson of C whose teacher is away then
+    (`teacher_absences`); the adult's role is one of `rules.cover.roles`; one adult per lesson;
+    each adult covers at most `rules.cover.max_minutes` a week."""
+    rules = facts.school.rules.cover
+    minutes: defaultdict[str, int] = defaultdict(int)
+    for ref, t, rows in _task_rows(ix, "cover"):
+        adults = sorted({r.staff for r in rows})
+        where = f"{', '.join(adults)} at {facts.name(t)} covers {ref}"
+        if (ref, t) not in facts.cover_needed:
+            yield Violation("cover", f"{where}, but no lesson of {ref} then has an absent teacher")
+        if len(adults) > 1:
+            yield Violation("cover", f"{where}: a lesson is covered by one adult")
+        for adult in adults:
+            role = facts.staff[adult].role
+            if role not in rules.roles:
+                yield Violation(
+                    "cover",
+                    f"{adult} at {facts.name(t)} covers {ref}, but role {role} may not cover (rules.cover.roles)",
+                )
+            minutes[adult] += facts.minutes[t[1]]
+    for adult, total in minutes.items():
+        if total > rules.max_minutes:
+            yield Violation(
+                "cover", f"{adult} covers {total} minutes of lessons; rules.cover.max_minutes is {rules.max_minutes}"
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     check_availability,
     check_skills,
@@ -1127,6 +1163,7 @@ CHECKS: tuple[Check, ...] = (
     check_pin,
     check_same_person,
     check_liaison,
+    check_cover,
 )
 
 
@@ -1203,6 +1240,13 @@ def derive_shortfalls(facts: Facts, ix: Index) -> list[dict[str, Any]]:
             near = sum(_near(facts, ix, p.id, skills, t) for t in slots)
             if near < len(slots):
                 out.append(_shortfall(f"medical:{p.id}", len(slots), near, "slots"))
+    lessons: defaultdict[str, list[DaySlot]] = defaultdict(list)
+    for class_id, u in sorted(facts.cover_needed):
+        lessons[class_id].append(u)
+    for class_id, needed in lessons.items():
+        covered = sum(1 for u in needed if ix.task_slots.get(f"cover:{class_id}", {}).get(u))
+        if covered < len(needed):
+            out.append(_shortfall(f"cover:{class_id}", len(needed), covered, "lessons"))
     for d in facts.school.duties:
         demand = dict.fromkeys(facts.duty_slots[d.id], d.staff)
         need, got = sum(demand.values()), _capped_rows(ix, f"duty:{d.id}", demand)
