@@ -1411,6 +1411,10 @@ def _adult_cell(items: list[dict[str, Any]], school: SchoolData | None) -> str:
             if name:
                 return f"Meet {target} ({name})\nliaison"
         return f"Meet {target}\nliaison"
+    if kind == "cover":
+        return f"Cover {target}\n(teacher away)"
+    return "Free"
+
 
 def _grid_sheet(
     ws: Worksheet,
