@@ -1403,8 +1403,6 @@ def _adult_cell(items: list[dict[str, Any]], school: SchoolData | None) -> str:
             if name:
                 return f"Duty: {name}"
         return f"Duty: {target}"
-    return "Free"
-
     if kind == "liaison":
         if school:
             name = next((t.name for t in school.teachers if t.id == target), None)
