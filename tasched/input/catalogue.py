@@ -1,0 +1,209 @@
+"""The rule catalogue: each hard rule and demand of the format, where it lives on each side.
+
+A small solver-free table. Each rule names its solver function (`module:function`), its
+check in the independent verifier and the test that drops the rule and shows the rota
+breaking (or, for a demand, the test that shows it met). tests/test_catalogue.py holds
+the table to the code (every name resolves; every solver rule, demand and verifier check
+is listed) and docs/rules.md's "Where each rule lives" is generated from it:
+
+    python -m tasched.input.catalogue
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SOLVER = "tasched.solver"
+RULES = "tasched.solver.rules"
+DEMANDS = "tasched.solver.demands"
+VERIFY = "tasched.verify"
+RULE_TESTS = "tests/test_solver_rules.py"
+
+
+@dataclass(frozen=True)
+class Rule:
+    number: str  # as numbered in docs/rules.md ("" for the demands and goals rows)
+    title: str
+    solver: tuple[str, ...]  # module:function
+    verifier: tuple[str, ...]  # module:function
+    tests: tuple[str, ...]  # path::test function that fails without the rule
+
+
+CATALOGUE: tuple[Rule, ...] = (
+    Rule(
+        "1",
+        "availability (absences included)",
+        ("tasched.problem.compile:_adults",),
+        (f"{VERIFY}:check_availability",),
+        (f"{RULE_TESTS}::test_availability",),
+    ),
+    Rule(
+        "2",
+        "skills",
+        ("tasched.problem.compile:_eligible",),
+        (f"{VERIFY}:check_skills",),
+        (f"{RULE_TESTS}::test_skills",),
+    ),
+    Rule(
+        "3",
+        "contracted hours, liaison time, overtime",
+        (f"{RULES}:add_contracted_hours",),
+        (f"{VERIFY}:check_contracted_hours",),
+        (f"{RULE_TESTS}::test_contracted_hours",),
+    ),
+    Rule(
+        "4",
+        "max duties",
+        (f"{RULES}:add_max_duties",),
+        (f"{VERIFY}:check_max_duties",),
+        (f"{RULE_TESTS}::test_max_duties",),
+    ),
+    Rule(
+        "5",
+        "EHC support: slot, mode, 2:1, not during a session",
+        (f"{RULES}:add_pupil_whereabouts",),
+        (
+            f"{VERIFY}:check_ehcp_slot",
+            f"{VERIFY}:check_ehcp_mode",
+            f"{VERIFY}:check_ehcp_adults",
+            f"{VERIFY}:check_ehcp_in_session",
+        ),
+        (f"{RULE_TESTS}::test_two_to_one", f"{RULE_TESTS}::test_no_support_during_session"),
+    ),
+    Rule(
+        "6",
+        "one place per slot; pooling",
+        (f"{RULES}:add_one_place_per_slot",),
+        (f"{VERIFY}:check_one_place", f"{VERIFY}:check_pooling"),
+        (f"{RULE_TESTS}::test_one_place_per_slot", f"{RULE_TESTS}::test_pooling_limits"),
+    ),
+    Rule(
+        "7",
+        "over-support",
+        (f"{DEMANDS}:add_ehcp_hours",),
+        (f"{VERIFY}:check_over_support",),
+        (f"{RULE_TESTS}::test_over_support_cap",),
+    ),
+    Rule(
+        "8",
+        "rotation: min_staff, max_share, max_consecutive, max_staff",
+        (f"{RULES}:add_rotation_rules", f"{RULES}:add_max_staff"),
+        (
+            f"{VERIFY}:check_rotation_min_staff",
+            f"{VERIFY}:check_rotation_max_share",
+            f"{VERIFY}:check_rotation_max_consecutive",
+            f"{VERIFY}:check_rotation_max_staff",
+        ),
+        (
+            f"{RULE_TESTS}::test_rotation_min_staff",
+            f"{RULE_TESTS}::test_rotation_max_share",
+            f"{RULE_TESTS}::test_rotation_max_consecutive",
+            f"{RULE_TESTS}::test_rotation_max_staff",
+        ),
+    ),
+    Rule(
+        "9",
+        "interventions: slots, sessions, one a day, same adult, one session a pupil",
+        ("tasched.problem.compile:_interventions", f"{DEMANDS}:add_intervention_sessions"),
+        (
+            f"{VERIFY}:check_intervention_slot",
+            f"{VERIFY}:check_intervention_sessions",
+            f"{VERIFY}:check_intervention_one_per_day",
+            f"{VERIFY}:check_intervention_same_staff",
+            f"{VERIFY}:check_intervention_pupil_clash",
+        ),
+        (
+            f"{RULE_TESTS}::test_intervention_sessions_cap",
+            f"{RULE_TESTS}::test_intervention_one_per_day",
+            f"{RULE_TESTS}::test_intervention_same_staff",
+            f"{RULE_TESTS}::test_no_pupil_in_two_sessions",
+        ),
+    ),
+    Rule(
+        "10",
+        "rooms",
+        (f"{RULES}:add_room_capacity",),
+        (f"{VERIFY}:check_room", f"{VERIFY}:check_room_capacity"),
+        (f"{RULE_TESTS}::test_room_capacity",),
+    ),
+    Rule(
+        "11",
+        "withdrawal (and its rotation over a term)",
+        (f"{RULES}:add_withdrawal_limit", f"{RULES}:add_withdrawal_rotation"),
+        (f"{VERIFY}:check_withdrawal", "tasched.verify.term:verify_term"),
+        (f"{RULE_TESTS}::test_max_withdrawal",),
+    ),
+    Rule(
+        "12",
+        "duties: staff per slot, someone with each of any_skills",
+        (f"{DEMANDS}:add_duties",),
+        (f"{VERIFY}:check_duty_slot", f"{VERIFY}:check_duty_staff", f"{VERIFY}:check_duty_any_skills"),
+        (f"{RULE_TESTS}::test_duty_staff_per_slot", f"{RULE_TESTS}::test_duty_any_skills"),
+    ),
+    Rule(
+        "13",
+        "breaks",
+        (f"{RULES}:add_break_rule",),
+        (f"{VERIFY}:check_break",),
+        (f"{RULE_TESTS}::test_break",),
+    ),
+    Rule(
+        "14",
+        "class support and medical cover rows; most adults a class",
+        (f"{DEMANDS}:add_class_support", f"{DEMANDS}:add_medical_cover", f"{RULES}:add_class_max_adults"),
+        (
+            f"{VERIFY}:check_class_support_slot",
+            f"{VERIFY}:check_class_support_staff",
+            f"{VERIFY}:check_class_max_adults",
+        ),
+        (f"{RULE_TESTS}::test_class_support_staff_per_slot", f"{RULE_TESTS}::test_class_max_adults"),
+    ),
+    Rule(
+        "15",
+        "pins",
+        (f"{RULES}:add_pins",),
+        (f"{VERIFY}:check_pin",),
+        (f"{RULE_TESTS}::test_pin_forces_task", f"{RULE_TESTS}::test_pin_free"),
+    ),
+    Rule(
+        "16",
+        "same person (one adult, several staff rows: shared staff)",
+        ("tasched.solver.people:add_same_person",),
+        (f"{VERIFY}:check_same_person", "tasched.verify.trust:verify_trust"),
+        ("tests/test_trust.py::test_never_double_booked_when_solved_as_a_trust",),
+    ),
+    Rule(
+        "17",
+        "joint liaison",
+        ("tasched.solver.liaison:add_liaison",),
+        (f"{VERIFY}:check_liaison",),
+        ("tests/test_liaison_cover.py::test_joint_liaison_meets_the_teacher_in_a_common_free_slot",),
+    ),
+    Rule(
+        "18",
+        "cover",
+        ("tasched.solver.cover:add_cover",),
+        (f"{VERIFY}:check_cover",),
+        ("tests/test_liaison_cover.py::test_cover_within_max_minutes",),
+    ),
+)
+
+
+def _names(refs: tuple[str, ...]) -> str:
+    return ", ".join(f"`{ref.replace('tasched.', '').replace(':', ' ')}`" for ref in refs) or "—"
+
+
+def markdown() -> str:
+    """docs/rules.md's "Where each rule lives" table, generated from the catalogue."""
+    lines = [
+        "| rule | solver | verifier | test that drops it |",
+        "|---|---|---|---|",
+    ]
+    for rule in CATALOGUE:
+        tests = ", ".join(f"`{t.split('::')[-1]}`" for t in rule.tests)
+        lines.append(f"| {rule.number} {rule.title} | {_names(rule.solver)} | {_names(rule.verifier)} | {tests} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
