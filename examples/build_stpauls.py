@@ -10,8 +10,10 @@ with a fixed seed, so the output is the same on every run.
 
 How the timetable becomes tasched input:
 - Each XHSTT course (one subject taught to one teaching group, e.g. `Ma (7g1)`)
-  becomes a class `Ma-7g1` with its teacher code(s); each CSV row becomes a
-  lesson `{class, when: "Mon P1", subject}`. The three `Ge (10P)` lessons have no
+  becomes a class `Ma-7g1` whose `teacher` is the code teaching most of its
+  lessons; each CSV row becomes a lesson `{class, when: "Mon P1", subject}`, with
+  its own `teacher` where another teacher takes it. Every teacher code but the
+  placeholder `XXX` is listed under `teachers` (for joint liaison and cover). The three `Ge (10P)` lessons have no
   class group in the data and are skipped, as are no lessons otherwise.
 - Years 7-11 have six form groups (A, L, P, S, T, U), each timetabled in all 25
   periods, plus set groups (g1.., h1..) linked to run at the same time as form
@@ -45,6 +47,9 @@ SEED = 20250901
 CSV_NAME = "EnglandStPaul_Dudek2022_lessons.csv"
 CSV_SHA256 = "1d9bb4b614738d64a4b8cfda50a1639e4994a4eff4242bf9da2b164393252a3a"
 HERE = Path(__file__).resolve().parent
+PLACEHOLDER = "XXX"  # the data's placeholder teacher code: not a person
+LIAISON_MINUTES = 60  # joint liaison: an hour a week with the teachers each adult supports most
+ABSENT_DAY = "Wed"  # one teacher away for the day: their lessons need cover
 
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri"]
 # A typical English secondary day (domain-data §2.6: 5 x 60 min, tutor time, one
@@ -217,6 +222,7 @@ class Timetable:
         self.group: dict[str, str] = {}
         self.teachers: dict[str, Counter] = defaultdict(Counter)
         self.lessons: list[tuple[str, int, int, str]] = []
+        self.lesson_teacher: dict[tuple[str, int, int], str] = {}
         for r in self.rows:
             if not r["class_group"].strip():
                 continue
@@ -232,6 +238,7 @@ class Timetable:
             self.group[cid] = r["class_group"]
             self.teachers[cid][r["teacher"]] += 1
             self.lessons.append((cid, d, p, r["subject_code"]))
+            self.lesson_teacher[cid, d, p] = r["teacher"]
         names = {
             safe_id(re.fullmatch(r"gr_Course_(.+)_\d+", r["course"]).group(1))
             for r in self.rows
@@ -247,8 +254,13 @@ class Timetable:
     def year(self, cid: str) -> int:
         return int(re.match(r"\d+", self.group[cid]).group(0))
 
-    def teacher(self, cid: str) -> str:
-        return "/".join(t for t, _ in sorted(self.teachers[cid].items(), key=lambda kv: (-kv[1], kv[0])))
+    def teacher(self, cid: str) -> str | None:
+        """The code teaching most of the course's lessons (None for the placeholder XXX)."""
+        code = sorted(self.teachers[cid].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        return None if code == PLACEHOLDER else code
+
+    def teacher_codes(self) -> list[str]:
+        return sorted({t for c in self.teachers.values() for t in c} - {PLACEHOLDER})
 
     def form_courses(self, form: str) -> set[str]:
         return set(self.by_group[form])
@@ -781,17 +793,29 @@ def render(tt: Timetable, data: dict, est: dict) -> str:
         out.append(f'    - {{id: {sid}, start: "{a}", end: "{b}", kind: {k}}}')
     out += ["", "staff:"]
     out += [f"  - {flow(s)}" for s in data["staff"]]
+    codes = tt.teacher_codes()
     out += [
         "",
-        f"# {len(tt.slots)} teaching groups: one per XHSTT course (subject-group);",
-        "# teacher codes as in the data.",
+        f"# The timetable's {len(codes)} teachers, by their codes (the placeholder {PLACEHOLDER} left out).",
+        "teachers:",
+    ]
+    out += [f"  - {flow({'id': code})}" for code in codes]
+    out += [
+        "",
+        f"# {len(tt.slots)} teaching groups: one per XHSTT course (subject-group); the teacher",
+        "# is the code teaching most of its lessons.",
         "classes:",
     ]
     for c in sorted(tt.slots, key=lambda c: (tt.year(c), tt.group[c], c)):
-        out.append(f"  - {flow({'id': c, 'teacher': tt.teacher(c), 'year': tt.year(c)})}")
-    out += ["", "# One entry per lesson of the timetable.", "lessons:"]
+        row = {"id": c, "teacher": tt.teacher(c), "year": tt.year(c)}
+        out.append(f"  - {flow({k: v for k, v in row.items() if v is not None})}")
+    out += ["", "# One entry per lesson of the timetable (its teacher where not the class's).", "lessons:"]
     for cid, d, p, subj in sorted(tt.lessons, key=lambda x: (tt.year(x[0]), tt.group[x[0]], x[0], x[1], x[2])):
-        out.append(f"  - {flow({'class': cid, 'when': f'{DAYS[d]} {SLOT_IDS[p]}', 'subject': subj})}")
+        lesson = {"class": cid, "when": f"{DAYS[d]} {SLOT_IDS[p]}", "subject": subj}
+        code = tt.lesson_teacher[cid, d, p]
+        if code != PLACEHOLDER and code != tt.teacher(cid):
+            lesson["teacher"] = code
+        out.append(f"  - {flow(lesson)}")
     out += [
         "",
         "# Adults wanted in lessons with several listed SEND pupils (core subjects first).",
@@ -820,9 +844,47 @@ def render(tt: Timetable, data: dict, est: dict) -> str:
         "  rotation: {min_staff: 2, max_share: 0.6, max_consecutive: 2}",
         "  max_withdrawal: 0.2",
         "  solver: {time_limit: 120, seed: 1, workers: 2}",
+        "  rotate_withdrawals: 4               # tasched term: the most times a pupil misses one subject a term",
+        "  liaison: joint                      # liaison_minutes are meetings with teachers (liaison:T rows)",
+        f"  liaison_minutes: {LIAISON_MINUTES}",
+        "  cover: {roles: [HLTA], max_minutes: 180}",
+        "",
+        f"# {data['absent']} is away on {ABSENT_DAY}: their lessons are covered by HLTAs or need supply cover.",
+        "teacher_absences:",
+        f"  - {flow({'teacher': data['absent'], 'when': ABSENT_DAY})}",
+        "",
+        "term:                                 # tasched term plans these weeks one at a time",
+        "  weeks: 12",
+        "  closed:",
+        "    - {week: 7, when: Mon, reason: bank holiday}",
+        "    - {week: 1, when: Mon, reason: INSET day}",
         "",
     ]
     return "\n".join(out)
+
+
+def plan_term(data: dict) -> None:
+    """The term features `tasched term` shows (issue 16): a fade for one plan, programmes with a length."""
+    p002 = next(p for p in data["pupils"] if p["id"] == "P002")
+    p002["ehcp"].update(floor_hours=6, fade={"to_hours": 6, "from_week": 3, "by_week": 9})
+    for iv in data["interventions"]:
+        if iv["id"] == "LEXIA-Y8":
+            iv["weeks"] = 10
+        elif iv["id"] == "FRESH-Y7":
+            iv.update(weeks=8, start_week=2)
+
+
+def absent_teacher(tt: Timetable, data: dict) -> str:
+    """The teacher who teaches most of the EHC pupils' lessons on the absent day (ties by code)."""
+    taught: Counter = Counter()
+    day = DAYS.index(ABSENT_DAY)
+    for p in data["pupils"]:
+        if p.get("ehcp"):
+            for (d, s), c in tt.place(p["classes"]).items():
+                code = tt.lesson_teacher[c, d, s]
+                if d == day and code != PLACEHOLDER:
+                    taught[code] += 1
+    return sorted(taught.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
 def check(tt: Timetable, data: dict, est: dict, text: str) -> None:
@@ -873,6 +935,8 @@ def main() -> None:
         sys.exit(f"{path}: unexpected SHA-256 {digest} (expected the copy described in shared/data/real/README.md)")
     tt = Timetable(path)
     data = build(tt)
+    plan_term(data)
+    data["absent"] = absent_teacher(tt, data)
     est = estimate(tt, data, data["support"])
     text = render(tt, data, est)
     Path(args.out).write_text(text, encoding="utf-8")

@@ -177,11 +177,12 @@ def warm_start(prob: Problem, keep: list[dict[str, Any]] | None = None) -> TaskC
         _support_pupil(state, pupil.index)
     _duties(state)
     _medical_covers(state)
-    _lesson_cover(state)
+    _lesson_cover(state)  # after duties: measured on St Paul's, the cover tier then still meets as much
     for iv in sorted(prob.interventions, key=lambda i: i.priority != "high"):
         _intervention(state, iv.index)
     for row in sorted(prob.supports, key=lambda r: ["high", "normal", "low"].index(r.priority)):
         _class_support(state, row.index)
+    _liaison(state)
     return state.rota
 
 
@@ -591,6 +592,52 @@ def _class_support(state: _State, k: int) -> None:
             state.in_class(a, row.class_id, t)
             regulars[a] += 1
             there += 1
+
+
+def _liaison(state: _State) -> None:
+    """Joint liaison in the adults' free slots: meetings with the teachers whose lessons they
+    support most in the rota so far, earliest first, until their minutes are met; then any
+    meeting the others make unnecessary is dropped (as the model requires)."""
+    prob = state.prob
+    per_teacher = prob.data.rules.liaison_minutes_per_teacher or 0
+    partners: dict[int, list[Any]] = defaultdict(list)
+    for partner in prob.liaison_partners:
+        partners[partner.adult].append(partner)
+    for a, options in partners.items():
+        need = prob.adults[a].meet_minutes
+        supported: dict[int, int] = defaultdict(int)
+        for (b, t), place in state.place.items():
+            if b != a or place.kind in ("free", "duty", "intervention", "cover"):
+                continue
+            classes = [place.target] if place.kind in ("class", "in_class") else []
+            if place.kind == "class" and isinstance(place.target, int):
+                classes = [prob.supports[place.target].class_id]
+            if place.kind == "withdrawn":
+                classes = [prob.pupils[p].place[t] for p in place.pupils if t in prob.pupils[p].place]
+            for c in classes:
+                k = prob.teacher_of.get((str(c), t))
+                if k is not None:
+                    supported[k] += prob.slots[t].minutes
+        held: list[tuple[int, int, int]] = []  # (minutes, teacher, slot)
+        met = 0
+        for partner in sorted(options, key=lambda p: -supported.get(p.teacher, 0)):
+            if met >= need or not supported.get(partner.teacher):
+                continue
+            for t in partner.slots:
+                minutes = prob.slots[t].minutes
+                if met >= need:
+                    break
+                if minutes >= per_teacher and state.can_take(a, t):
+                    state.occupy(a, t, _Place("liaison", partner.teacher))
+                    held.append((minutes, partner.teacher, t))
+                    met += minutes
+                    break  # one meeting per teacher, then the next teacher
+        for minutes, k, t in sorted(held):
+            if met - minutes >= need:
+                state.release(a, t)
+                met -= minutes
+            else:
+                state.rota.liaison.add((a, k, t))
 
 
 def _lesson_cover(state: _State) -> None:
