@@ -166,3 +166,24 @@ def test_task_mode_keeps_over_support_cap() -> None:
     cover = suggest(school(), r, task="pupil:P2", at="Mon P2").covers[0]
     assert cover.candidates == []
     assert any("over-support" in reason for reason in cover.ruled_out["N"])
+
+
+def test_render_names_adults_explains_columns_and_says_why_nobody() -> None:
+    """Names beside ids, a legend for the columns, and a reason when every adult is ruled out."""
+    import io
+
+    from rich.console import Console
+
+    from tasched.analysis.suggest import Cover, Suggestions, render, ruled_out_in_words
+
+    cover = Cover(0, "Tue P3", "class:Y4", [{"staff": "S02", "task": "class:Y4"}], "S02")
+    cover.ruled_out = {"S11": ["does not work at Tue P3"], "S12": ["does not work at Tue P3"],
+                       "S06": ["busy with class:R (not lower priority)"]}  # fmt: skip
+    result = Suggestions([cover], [], 0.01, {"S02": "Priya", "S11": "Ann"})
+    buffer = io.StringIO()
+    render(result, Console(file=buffer, width=200), show_all=True)
+    text = buffer.getvalue()
+    assert "(was S02 · Priya)" in text and "S11 · Ann: does not work at Tue P3" in text
+    assert "every adult is ruled out: S11, S12: does not work at Tue P3; S06: busy with class:R" in text
+    assert "changes: rota rows that move" in text and "knows them: already supports" in text
+    assert ruled_out_in_words({}) == "no adult works then"

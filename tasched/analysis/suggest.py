@@ -159,6 +159,12 @@ class Suggestions:
     covers: list[Cover]
     plan: list[dict[str, Any]]  # the top pick per cover, applied in time order
     seconds: float
+    names: dict[str, str] = field(default_factory=dict)  # staff id -> name, where the school gives one
+
+    def who(self, staff: str) -> str:
+        """`S14 · Jo` where the school names the adult, else the id."""
+        name = self.names.get(staff)
+        return f"{staff} · {name}" if name else staff
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -166,6 +172,47 @@ class Suggestions:
             "plan": self.plan,
             "seconds": round(self.seconds, 3),
         }
+
+
+def _cover_table(result: Suggestions, cover: Cover) -> Any:
+    """A cover's candidates; with none, why not, in words."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    was = f" (was {result.who(cover.was)})" if cover.was else ""
+    table = Table(title=escape(f"{cover.label}: {cover.task}{was}"), title_justify="left")
+    for heading, justify in (("#", "right"), ("adult", "left"), ("would", "left"), ("contract left", "right"),
+                             ("changes", "right"), ("notes", "left")):  # fmt: skip
+        table.add_column(heading, justify=justify)  # type: ignore[arg-type]
+    for n, cand in enumerate(cover.candidates, 1):
+        would = {
+            "free": "take it (free)",
+            "joins": f"join {cand.drops}",
+            "swap": f"hand {cand.drops} to {cand.swap_with}",
+        }.get(cand.action, f"drop {cand.drops}")
+        left = f"{cand.overtime_minutes} min overtime" if cand.overtime_minutes else _hm(cand.room_minutes)
+        notes = [f"no medical cover for {p}" for p in cand.medical_lost] + cand.warnings
+        if cand.familiar:
+            notes.append("knows them")
+        row = (str(n), result.who(cand.staff), would, left, str(cand.changes), "; ".join(notes))
+        table.add_row(*(escape(text) for text in row))
+    if not cover.candidates:
+        table.add_row("-", "nobody", "", "", "", escape(ruled_out_in_words(cover.ruled_out)))
+    return table
+
+
+def ruled_out_in_words(ruled_out: dict[str, list[str]]) -> str:
+    """Why nobody can cover, most common reason first: `4 adults: not at work then; 2: ...`."""
+    if not ruled_out:
+        return "no adult works then"
+    counts: dict[str, list[str]] = {}
+    for staff, reasons in ruled_out.items():
+        counts.setdefault(reasons[0] if reasons else "ruled out", []).append(staff)
+    parts = []
+    for reason, who in sorted(counts.items(), key=lambda item: (-len(item[1]), item[0])):
+        shown = ", ".join(sorted(who)[:3]) + (f" and {len(who) - 3} more" if len(who) > 3 else "")
+        parts.append(f"{shown}: {reason}")
+    return "every adult is ruled out: " + "; ".join(parts)
 
 
 def _hm(minutes: int) -> str:
@@ -715,7 +762,8 @@ def suggest(
         if top is not None:
             cover.candidates = cover.candidates[:top]
     plan = _plan(state, covers, away)
-    return Suggestions(covers, plan, time.perf_counter() - started)
+    names = {s.id: s.name for s in school.staff if s.name}
+    return Suggestions(covers, plan, time.perf_counter() - started, names)
 
 
 def _swap(state: _State, cover: Cover, index: int, absent_here: set[int]) -> Candidate | None:
@@ -905,45 +953,28 @@ def suggest_file(
 
 
 def render(result: Suggestions, console: Console, *, show_all: bool = False) -> None:
-    """One table per task to cover, best candidate first; then the suggested plan."""
+    """One table per task to cover, best candidate first; then the suggested plan and a legend."""
     from rich.markup import escape
-    from rich.table import Table
 
     if not result.covers:
         console.print("nothing to cover: the absent adult has no task then")
         return
     for cover in result.covers:
-        was = f" (was {cover.was})" if cover.was else ""
-        table = Table(title=escape(f"{cover.label}: {cover.task}{was}"), title_justify="left")
-        table.add_column("#", justify="right")
-        table.add_column("adult")
-        table.add_column("would")
-        table.add_column("contract left", justify="right")
-        table.add_column("changes", justify="right")
-        table.add_column("notes")
-        for n, cand in enumerate(cover.candidates, 1):
-            would = {
-                "free": "take it (free)",
-                "joins": f"join {cand.drops}",
-                "swap": f"hand {cand.drops} to {cand.swap_with}",
-            }.get(cand.action, f"drop {cand.drops}")
-            left = f"{cand.overtime_minutes} min overtime" if cand.overtime_minutes else _hm(cand.room_minutes)
-            notes = [f"no medical cover for {p}" for p in cand.medical_lost] + cand.warnings
-            if cand.familiar:
-                notes.append("knows them")
-            table.add_row(str(n), cand.staff, escape(would), left, str(cand.changes), escape("; ".join(notes)))
-        if not cover.candidates:
-            table.add_row("-", "nobody", "", "", "", "every adult is ruled out")
-        console.print(table)
+        console.print(_cover_table(result, cover))
         if show_all and cover.ruled_out:
             for staff, reasons in sorted(cover.ruled_out.items()):
-                console.print(f"  [dim]{escape(staff)}: {escape('; '.join(reasons))}[/]")
+                console.print(f"  [dim]{escape(result.who(staff))}: {escape('; '.join(reasons))}[/]")
     if len(result.covers) > 1:
         console.print("[bold]suggested plan[/] (best pick for each, in time order):")
         for step in result.plan:
-            who = step["staff"] or "nobody"
+            who = result.who(step["staff"]) if step["staff"] else "nobody"
             extra = f", leaving {step['left_uncovered']}" if step.get("left_uncovered") else ""
             if step.get("hands_over"):
                 extra = f", who hands {step['hands_over']['task']} to {step['hands_over']['to']}"
             console.print(escape(f"  {step['slot']}: {step['task']} → {who}{extra}"))
+    console.print(
+        "[dim]would: what the adult gives up to cover; contract left: their contracted time still free this "
+        "week; changes: rota rows that move; knows them: already supports this pupil or class this week. "
+        "--all lists every adult ruled out, and why.[/]"
+    )
     console.print(f"[dim]{result.seconds:.2f} s[/]")
