@@ -110,8 +110,12 @@ def test_frontier_goes_below_the_answer_losing_statutory_hours(answer: Any, tmp_
 
 def test_greedy_is_an_upper_bound_and_verified() -> None:
     data = school()
-    result = staff_min(data, method="greedy", frontier_points=1, **FAST)
+    said: list[str] = []
+    result = staff_min(data, method="greedy", frontier_points=1, log=said.append, **FAST)
     assert result.method == "greedy" and result.verified, result.verify_message
+    # Never silent: each trial says which of how many it is, and the time left.
+    trials = [line for line in said if line.startswith("trial ")]
+    assert trials and trials[0].startswith(f"trial 1 of {len(data.staff)}: without ") and " s left" in trials[0]
     cost, _ = brute_force(data)
     assert result.cost_after >= cost
     assert meets_statutory(subset(data, result.kept))

@@ -539,8 +539,12 @@ def _greedy(
     def cost(s: Any) -> float:
         return (s.hourly_cost or 0.0) * s.hours
 
-    for spec in sorted(data.staff, key=lambda s: (-cost(s), s.id)):
+    order = sorted(data.staff, key=lambda s: (-cost(s), s.id))
+    for k, spec in enumerate(order, start=1):
         trial = [a for a in kept if a != spec.id]
+        # Never silent: which trial of how many, and about how long is left (a solve each).
+        left = (len(order) - k + 1) * float(settings.get("time_limit") or 0)
+        log(f"trial {k} of {len(order)}: without {spec.id}, about {left:.0f} s left")
         rota = check(trial, hours)
         log(f"without {spec.id}: {'meets' if rota else 'fails'} the statutory demands")
         if rota is not None:
