@@ -518,10 +518,10 @@ def one_slot_trade(**rules: Any) -> SchoolData:
 @pytest.mark.parametrize(
     ("rules", "task", "expected"),
     [
-        # ehcp, medical, duties h/n/l, interventions h/n/l, class support h/n/l
-        ({}, "pupil:P1", (0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 0)),
-        # class support h/n/l, ehcp, medical, duties h/n/l, interventions h/n/l
-        ({"priorities": ["class_support"]}, "class:Y1", (0, 0, 0, 60, 0, 0, 0, 0, 0, 0, 0)),
+        # ehcp, medical, cover, duties h/n/l, interventions h/n/l, liaison, class support h/n/l
+        ({}, "pupil:P1", (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 0)),
+        # class support h/n/l, ehcp, medical, cover, duties h/n/l, interventions h/n/l, liaison
+        ({"priorities": ["class_support"]}, "class:Y1", (0, 0, 0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
     ],
 )
 def test_the_first_tier_gets_the_only_slot(rules: dict[str, Any], task: str, expected: Vector) -> None:

@@ -51,6 +51,7 @@ class Tier:
     value: cp_model.IntVar
     upper: int
     most: int | None = None  # the most the tier can be short, when every penalty knows its own
+    weight: int = 1  # its weight per unit as a tie-break of the tiers above (the single solve's weight)
 
 
 @dataclass
@@ -88,7 +89,9 @@ def build_tiers(rm: RotaModel) -> list[Tier]:
             level = [p for p in own if p.priority == priority]
             label = priority if len(levels) > 1 else None
             most = None if any(p.most is None for p in level) else sum(p.most or 0 for p in level)
-            tiers.append(_tier(rm, demand.value, demand, label, UNITS[demand], [p.expr for p in level], most))
+            tier = _tier(rm, demand.value, demand, label, UNITS[demand], [p.expr for p in level], most)
+            tier.weight = max(p.weight for p in level)
+            tiers.append(tier)
     soft = [p.weight * p.expr for p in rm.penalties if p.demand is None]
     if soft:
         tiers.append(_tier(rm, SOFT_GOALS, None, None, "weighted penalty", soft, None))
@@ -195,14 +198,16 @@ def _objective(tier: Tier, below: list[Tier]) -> tuple[cp_model.LinearExprT, int
     lower = [t for t in below if t.demand is not None and t.most is not None]
     if tier.demand is None or not lower:
         return tier.value, 1
-    scale = 1 + sum(t.most or 0 for t in lower)
-    return scale * tier.value + sum(t.value for t in lower), scale
+    # Lower tiers weighted as in the single solve (EHC above medical above duties ... per minute).
+    scale = 1 + sum(t.weight * (t.most or 0) for t in lower)
+    return scale * tier.value + sum(t.weight * t.value for t in lower), scale
 
 
 def _solve_tier(
     rm: RotaModel, tier: Tier, below: list[Tier], solution: list[int] | None, search: Search, seconds: float
 ) -> tuple[TierResult | None, list[int] | None]:
     """One tier: skipped when the rota in hand already meets a proven bound."""
+    own: int | None = None
     if solution is not None:
         found = solution[tier.value.index]
         if found == 0:
@@ -215,7 +220,10 @@ def _solve_tier(
     rm.cp.minimize(objective)
     if solution is not None:
         _hint(rm, solution)
-    callback = _TierProgress(search, tier, scale) if search.on_progress else None
+    # Stop as soon as the tier meets a bound known before the search (0, or our own):
+    # the tie-break would otherwise spend the tier's whole share on the tiers below.
+    floor = own if solution is not None and own is not None else 0
+    callback = _TierProgress(search, tier, scale, floor)
     search.current = solver
     began = time.perf_counter()
     status = solver.solve(rm.cp, callback)
@@ -240,6 +248,8 @@ def _solve_tier(
     own = search.known_bound(tier, found) if search.known_bound and status != cp_model.OPTIMAL else None
     if own is not None and (bound is None or own > bound):
         bound, proof = own, ("lp" if own >= found else None)
+    if found == 0:
+        bound, proof = 0, proof or "zero"
     state = _status(found, bound, proof, search.trimmed)
     return TierResult(tier.name, state, found, tier.unit, bound, round(spent, 2), tier.priority, proof), solution
 
@@ -266,9 +276,11 @@ def _solver(search: Search, seconds: float) -> cp_model.CpSolver:
         params.max_time_in_seconds = 3 * seconds + 5
     else:
         params.max_time_in_seconds = max(0.05, seconds)
-    # Measured (benchmarks/README.md): with a complete hint, presolve costs more time
-    # on school-sized models than it saves; small models still get it, for proofs.
-    params.cp_model_presolve = search.presolve
+    # Measured (benchmarks/README.md): presolve helps the search on models up to ~50,000
+    # variables, but each tier presolves again: a short tier skips it, and its probing is
+    # kept to a tenth of the tier's time (the default allows 30 s).
+    params.cp_model_presolve = search.presolve and seconds >= 5
+    params.presolve_probing_deterministic_time_limit = max(0.5, seconds / 10)
     params.log_search_progress = search.verbose
     if search.verbose and search.log:
         solver.log_callback = search.log
@@ -284,16 +296,21 @@ def _hint(rm: RotaModel, solution: list[int]) -> None:
 
 
 class _TierProgress(cp_model.CpSolverSolutionCallback):
-    """Reports each improving rota of a tier: the tier, its amount short and its bound."""
+    """Each improving rota of a tier: reported (the tier, its amount short, its bound), and
+    the search stopped once the tier reaches `floor`, a bound known before it started."""
 
-    def __init__(self, search: Search, tier: Tier, scale: int) -> None:
+    def __init__(self, search: Search, tier: Tier, scale: int, floor: int) -> None:
         super().__init__()
         self._search = search
         self._tier = tier
         self._scale = scale
+        self._floor = floor
 
     def on_solution_callback(self) -> None:
-        assert self._search.on_progress is not None
+        if self.value(self._tier.value) <= self._floor:
+            self.stop_search()
+        if self._search.on_progress is None:
+            return
         self._search.on_progress(
             {
                 "event": "solution",
