@@ -16,7 +16,10 @@ from dataclasses import dataclass
 SOLVER = "tasched.solver"
 RULES = "tasched.solver.rules"
 DEMANDS = "tasched.solver.demands"
-VERIFY = "tasched.verify"
+VERIFY_STAFF = "tasched.verify.checks_staff"
+VERIFY_EHCP = "tasched.verify.checks_ehcp"
+VERIFY_INTERVENTIONS = "tasched.verify.checks_interventions"
+VERIFY_TASKS = "tasched.verify.checks_tasks"
 RULE_TESTS = "tests/test_solver_rules.py"
 
 
@@ -34,28 +37,28 @@ CATALOGUE: tuple[Rule, ...] = (
         "1",
         "availability (absences included)",
         ("tasched.problem.compile:_adults",),
-        (f"{VERIFY}:check_availability",),
+        (f"{VERIFY_STAFF}:check_availability",),
         (f"{RULE_TESTS}::test_availability",),
     ),
     Rule(
         "2",
         "skills",
         ("tasched.problem.compile:_eligible",),
-        (f"{VERIFY}:check_skills",),
+        (f"{VERIFY_STAFF}:check_skills",),
         (f"{RULE_TESTS}::test_skills",),
     ),
     Rule(
         "3",
         "contracted hours, liaison time, overtime",
         (f"{RULES}:add_contracted_hours",),
-        (f"{VERIFY}:check_contracted_hours",),
+        (f"{VERIFY_STAFF}:check_contracted_hours",),
         (f"{RULE_TESTS}::test_contracted_hours",),
     ),
     Rule(
         "4",
         "max duties",
         (f"{RULES}:add_max_duties",),
-        (f"{VERIFY}:check_max_duties",),
+        (f"{VERIFY_STAFF}:check_max_duties",),
         (f"{RULE_TESTS}::test_max_duties",),
     ),
     Rule(
@@ -63,10 +66,10 @@ CATALOGUE: tuple[Rule, ...] = (
         "EHC support: slot, mode, 2:1, not during a session",
         (f"{RULES}:add_pupil_whereabouts",),
         (
-            f"{VERIFY}:check_ehcp_slot",
-            f"{VERIFY}:check_ehcp_mode",
-            f"{VERIFY}:check_ehcp_adults",
-            f"{VERIFY}:check_ehcp_in_session",
+            f"{VERIFY_EHCP}:check_ehcp_slot",
+            f"{VERIFY_EHCP}:check_ehcp_mode",
+            f"{VERIFY_EHCP}:check_ehcp_adults",
+            f"{VERIFY_EHCP}:check_ehcp_in_session",
         ),
         (f"{RULE_TESTS}::test_two_to_one", f"{RULE_TESTS}::test_no_support_during_session"),
     ),
@@ -74,14 +77,14 @@ CATALOGUE: tuple[Rule, ...] = (
         "6",
         "one place per slot; pooling",
         (f"{RULES}:add_one_place_per_slot",),
-        (f"{VERIFY}:check_one_place", f"{VERIFY}:check_pooling"),
+        (f"{VERIFY_STAFF}:check_one_place", f"{VERIFY_EHCP}:check_pooling"),
         (f"{RULE_TESTS}::test_one_place_per_slot", f"{RULE_TESTS}::test_pooling_limits"),
     ),
     Rule(
         "7",
         "over-support",
         (f"{DEMANDS}:add_ehcp_hours",),
-        (f"{VERIFY}:check_over_support",),
+        (f"{VERIFY_EHCP}:check_over_support",),
         (f"{RULE_TESTS}::test_over_support_cap",),
     ),
     Rule(
@@ -89,10 +92,10 @@ CATALOGUE: tuple[Rule, ...] = (
         "rotation: min_staff, max_share, max_consecutive, max_staff",
         (f"{RULES}:add_rotation_rules", f"{RULES}:add_max_staff"),
         (
-            f"{VERIFY}:check_rotation_min_staff",
-            f"{VERIFY}:check_rotation_max_share",
-            f"{VERIFY}:check_rotation_max_consecutive",
-            f"{VERIFY}:check_rotation_max_staff",
+            f"{VERIFY_EHCP}:check_rotation_min_staff",
+            f"{VERIFY_EHCP}:check_rotation_max_share",
+            f"{VERIFY_EHCP}:check_rotation_max_consecutive",
+            f"{VERIFY_EHCP}:check_rotation_max_staff",
         ),
         (
             f"{RULE_TESTS}::test_rotation_min_staff",
@@ -106,11 +109,11 @@ CATALOGUE: tuple[Rule, ...] = (
         "interventions: slots, sessions, one a day, same adult, one session a pupil",
         ("tasched.problem.compile:_interventions", f"{DEMANDS}:add_intervention_sessions"),
         (
-            f"{VERIFY}:check_intervention_slot",
-            f"{VERIFY}:check_intervention_sessions",
-            f"{VERIFY}:check_intervention_one_per_day",
-            f"{VERIFY}:check_intervention_same_staff",
-            f"{VERIFY}:check_intervention_pupil_clash",
+            f"{VERIFY_INTERVENTIONS}:check_intervention_slot",
+            f"{VERIFY_INTERVENTIONS}:check_intervention_sessions",
+            f"{VERIFY_INTERVENTIONS}:check_intervention_one_per_day",
+            f"{VERIFY_INTERVENTIONS}:check_intervention_same_staff",
+            f"{VERIFY_INTERVENTIONS}:check_intervention_pupil_clash",
         ),
         (
             f"{RULE_TESTS}::test_intervention_sessions_cap",
@@ -123,28 +126,32 @@ CATALOGUE: tuple[Rule, ...] = (
         "10",
         "rooms",
         (f"{RULES}:add_room_capacity",),
-        (f"{VERIFY}:check_room", f"{VERIFY}:check_room_capacity"),
+        (f"{VERIFY_INTERVENTIONS}:check_room", f"{VERIFY_INTERVENTIONS}:check_room_capacity"),
         (f"{RULE_TESTS}::test_room_capacity",),
     ),
     Rule(
         "11",
         "withdrawal (and its rotation over a term)",
         (f"{RULES}:add_withdrawal_limit", f"{RULES}:add_withdrawal_rotation"),
-        (f"{VERIFY}:check_withdrawal", "tasched.verify.term:verify_term"),
+        (f"{VERIFY_EHCP}:check_withdrawal", "tasched.verify.term:verify_term"),
         (f"{RULE_TESTS}::test_max_withdrawal",),
     ),
     Rule(
         "12",
         "duties: staff per slot, someone with each of any_skills",
         (f"{DEMANDS}:add_duties",),
-        (f"{VERIFY}:check_duty_slot", f"{VERIFY}:check_duty_staff", f"{VERIFY}:check_duty_any_skills"),
+        (
+            f"{VERIFY_TASKS}:check_duty_slot",
+            f"{VERIFY_TASKS}:check_duty_staff",
+            f"{VERIFY_TASKS}:check_duty_any_skills",
+        ),
         (f"{RULE_TESTS}::test_duty_staff_per_slot", f"{RULE_TESTS}::test_duty_any_skills"),
     ),
     Rule(
         "13",
         "breaks",
         (f"{RULES}:add_break_rule",),
-        (f"{VERIFY}:check_break",),
+        (f"{VERIFY_STAFF}:check_break",),
         (f"{RULE_TESTS}::test_break",),
     ),
     Rule(
@@ -152,9 +159,9 @@ CATALOGUE: tuple[Rule, ...] = (
         "class support and medical cover rows; most adults a class",
         (f"{DEMANDS}:add_class_support", f"{DEMANDS}:add_medical_cover", f"{RULES}:add_class_max_adults"),
         (
-            f"{VERIFY}:check_class_support_slot",
-            f"{VERIFY}:check_class_support_staff",
-            f"{VERIFY}:check_class_max_adults",
+            f"{VERIFY_TASKS}:check_class_support_slot",
+            f"{VERIFY_TASKS}:check_class_support_staff",
+            f"{VERIFY_TASKS}:check_class_max_adults",
         ),
         (f"{RULE_TESTS}::test_class_support_staff_per_slot", f"{RULE_TESTS}::test_class_max_adults"),
     ),
@@ -162,28 +169,28 @@ CATALOGUE: tuple[Rule, ...] = (
         "15",
         "pins",
         (f"{RULES}:add_pins",),
-        (f"{VERIFY}:check_pin",),
+        (f"{VERIFY_STAFF}:check_pin",),
         (f"{RULE_TESTS}::test_pin_forces_task", f"{RULE_TESTS}::test_pin_free"),
     ),
     Rule(
         "16",
         "same person (one adult, several staff rows: shared staff)",
         ("tasched.solver.people:add_same_person",),
-        (f"{VERIFY}:check_same_person", "tasched.verify.trust:verify_trust"),
+        (f"{VERIFY_STAFF}:check_same_person", "tasched.verify.trust:verify_trust"),
         ("tests/test_trust.py::test_never_double_booked_when_solved_as_a_trust",),
     ),
     Rule(
         "17",
         "joint liaison",
         ("tasched.solver.liaison:add_liaison",),
-        (f"{VERIFY}:check_liaison",),
+        (f"{VERIFY_TASKS}:check_liaison",),
         ("tests/test_liaison_cover.py::test_joint_liaison_meets_the_teacher_in_a_common_free_slot",),
     ),
     Rule(
         "18",
         "cover",
         ("tasched.solver.cover:add_cover",),
-        (f"{VERIFY}:check_cover",),
+        (f"{VERIFY_TASKS}:check_cover",),
         ("tests/test_liaison_cover.py::test_cover_within_max_minutes",),
     ),
 )
