@@ -1,0 +1,190 @@
+"""The sheets of a school workbook and their columns, derived from the model (Column, Sheet, SHEETS)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from tasched.input.introspect import model_class, unwrap_type
+from tasched.input.model import (
+    NEED_CODES,
+    Absence,
+    Calendar,
+    Class,
+    Duty,
+    Intervention,
+    Lesson,
+    Pin,
+    Pupil,
+    Room,
+    Rules,
+    School,
+    Slot,
+    Staff,
+    Support,
+)
+from tasched.io.excel.cells import _header_text
+from tasched.io.labels import label
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field of a sheet: a column of a table sheet or a row of a key/value sheet."""
+
+    key: str  # as written in the header: `hours`, `ehcp.hours`, `rotation.min_staff`
+    path: tuple[str, ...]  # where in the item: ('ehcp', 'hours')
+    kind: str  # text | number_text | int | float | bool | list | time | choice
+    required: bool
+    choices: tuple[str, ...] = ()
+    description: str = ""
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of the school workbook and where its data sits in the document."""
+
+    name: str
+    path: tuple[str, ...]  # ('staff',), ('calendar', 'slots')
+    table: bool  # one row per item (True) or `field | value` rows (False)
+    required: bool
+    columns: tuple[Column, ...]
+    about: str
+
+    def column(self, key: str) -> Column | None:
+        """The column a header names: its field name (`ehcp.hours`) or its label, any case."""
+        return next((c for c in self.columns if key in (c.key, _header_text(label(c.key)))), None)
+
+
+_EXTRA_NOTES = {
+    "id": "An id: case-sensitive, unique in this sheet.",
+    "teacher": "The class teacher (optional).",
+    "room": "The class's room (optional).",
+    "priority": "high | normal | low.",
+    "need": "Census primary need code (optional): " + ", ".join(NEED_CODES) + ".",
+}
+
+
+def _kind(name: str, tp: Any) -> tuple[str, tuple[str, ...]]:
+    """A column's kind and its choices, from the field's type."""
+    tp = unwrap_type(tp)
+    if name == "need":
+        return "choice", NEED_CODES
+    if get_origin(tp) is list:
+        return "list", ()
+    if get_origin(tp) is Literal:
+        return "int", tuple(str(v) for v in get_args(tp))
+    if get_origin(tp) in (Union, UnionType):
+        return "number_text", ()  # str | int: `year: R` or `year: 3`
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return "choice", tuple(str(member.value) for member in tp)
+    if tp is bool:
+        return "bool", ("yes", "no")
+    if tp is int:
+        return "int", ()
+    if tp is float:
+        return "float", ()
+    return "text", ()
+
+
+def _columns(model: type[BaseModel], prefix: tuple[str, ...] = (), skip: Sequence[str] = ()) -> list[Column]:
+    columns: list[Column] = []
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key in skip:
+            continue
+        nested = model_class(info.annotation)
+        if nested is not None:
+            columns.extend(_columns(nested, (*prefix, key)))
+            continue
+        kind, choices = _kind(key, info.annotation)
+        if model is Slot and key in ("start", "end"):
+            kind = "time"
+        default = None if info.is_required() or info.default_factory else info.default
+        if info.default_factory is not None:
+            made = info.default_factory()  # type: ignore[call-arg]
+            default = made if made != [] else None
+        if isinstance(default, Enum):
+            default = default.value
+        columns.append(
+            Column(
+                key=".".join((*prefix, key)),
+                path=(*prefix, key),
+                kind=kind,
+                required=info.is_required() and not prefix,
+                choices=choices,
+                description=info.description or _EXTRA_NOTES.get(key, ""),
+                default=default,
+            )
+        )
+    return columns
+
+
+def _sheets() -> tuple[Sheet, ...]:
+    def table(
+        name: str,
+        model: type[BaseModel],
+        about: str,
+        path: tuple[str, ...] | None = None,
+        required: bool = False,
+    ) -> Sheet:
+        return Sheet(name, path or (name,), True, required, tuple(_columns(model)), about)
+
+    return (
+        Sheet(
+            "school",
+            ("school",),
+            False,
+            True,
+            tuple(_columns(School)),
+            "The school: name, phase and the pay figures used for annual cost.",
+        ),
+        Sheet(
+            "calendar",
+            ("calendar",),
+            False,
+            False,
+            tuple(_columns(Calendar, skip=("slots",))),
+            "The school days and any slots closed this week.",
+        ),
+        table(
+            "slots",
+            Slot,
+            "The day's slots, in time order, never overlapping.",
+            ("calendar", "slots"),
+            required=True,
+        ),
+        table("staff", Staff, "The adults the rota deploys: hours, availability and skills."),
+        table("classes", Class, "Classes (primary, special) or teaching groups (secondary)."),
+        table("lessons", Lesson, "Optional: when each class meets and what it studies."),
+        table("support", Support, "Adult support wanted in classes."),
+        table(
+            "pupils",
+            Pupil,
+            "Only pupils the rota concerns, by pseudonymous id: EHC plans, medical cover, rotation overrides.",
+        ),
+        table("interventions", Intervention, "Structured interventions delivered out of class."),
+        table("duties", Duty, "Duties: breakfast club, gate, break, lunch, clubs."),
+        table("rooms", Room, "Rooms that interventions need."),
+        Sheet(
+            "rules",
+            ("rules",),
+            False,
+            False,
+            tuple(_columns(Rules)),
+            "Defaults for the whole school; leave a value blank for its default.",
+        ),
+        table("pins", Pin, "Assignments that must stay."),
+        table("absences", Absence, "This week's absences (a weekly re-solve)."),
+    )
+
+
+SHEETS: tuple[Sheet, ...] = _sheets()
+
+
+_SHEET_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
