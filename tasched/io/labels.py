@@ -9,7 +9,7 @@ from __future__ import annotations
 
 LABELS: dict[str, str] = {
     # staff
-    "role": "Role (e.g. TA2, TA3, HLTA)",
+    "role": "Role",
     "hours": "Contracted hours a week",
     "skills": "Skills and training",
     "available": "Works when",

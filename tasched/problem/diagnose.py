@@ -238,16 +238,16 @@ def _teachers(prob: Problem) -> list[Finding]:
     if not loose:
         return []
     i, first = loose[0]
-    names = sorted({c.teacher for _, c in loose if c.teacher})
-    shown = ", ".join(f"'{n}'" for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    # Teachers' names are personal data: the warning names classes, never the text written.
+    classes = ", ".join(c.id for _, c in loose[:3]) + (f" and {len(loose) - 3} more" if len(loose) > 3 else "")
     count = f"{len(loose)} class{'es' if len(loose) > 1 else ''}"
     return [
         Finding(
             "warning",
             f"class:{first.id}",
-            f"{count} name{'s' if len(loose) == 1 else ''} a teacher that is not in `teachers` ({shown}): read as "
-            "free text, not used for liaison or cover; to use them, list each under `teachers:` "
-            f"(e.g. `- {{id: {names[0]}}}`) and name that id in `classes.teacher`",
+            f"{count} ({classes}) name{'s' if len(loose) == 1 else ''} a teacher that is not in `teachers`: "
+            "read as free text, not used for liaison or cover; to use them, list each teacher under "
+            "`teachers:` with an id (e.g. `- {id: T01, name: ...}`) and write that id in `classes.teacher`",
             ("classes", i, "teacher"),
         )
     ]
