@@ -39,6 +39,20 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
+def _fade(value: Any, key: str) -> Any:
+    """A mapping, a number or a list in one cell: `ehcp.fade` as `to_hours=10, from_week=4,
+    by_week=10` or hours a week `25, 24, 22`; `term.weeks` as `12` or labels `A1, B1`."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER_TEXT.match(value)):
+        number = _number(float(value))
+        return [number] if key.endswith("fade") else number
+    text = str(value)
+    if "=" in text:
+        pairs = [part.split("=", 1) for part in re.split(r"[;,]", text) if part.strip()]
+        return {key.strip(): _number(float(v)) if _NUMBER_TEXT.match(v.strip()) else v.strip() for key, v in pairs}
+    parts = [p.strip() for p in re.split(r"[;,]", text) if p.strip()]
+    return [_number(float(p)) if _NUMBER_TEXT.match(p) else p for p in parts]
+
+
 def _convert(value: Any, column: Column) -> Any:
     """A cell's value as the model wants it (None for a blank cell); raises _Unreadable."""
     if isinstance(value, str):
@@ -55,6 +69,8 @@ def _convert(value: Any, column: Column) -> Any:
             f"the spreadsheet turned this into a date or time ({_describe(value)}); format the "
             "cell as Text (Format Cells > Text) and type the value again"
         )
+    if kind == "fade":
+        return _fade(value, column.key)
     if kind == "bool":
         if isinstance(value, bool):
             return value

@@ -118,7 +118,8 @@ class _Reader:
             self.cells.setdefault(sheet.path, self.where(ws.title, 1))
             formula_ws = self.formulas[ws.title] if self.formulas is not None else None
             value = self._table(sheet, ws, formula_ws) if sheet.table else self._pairs(sheet, ws, formula_ws)
-            _put(raw, sheet.path, value, merge=True)
+            if value or not sheet.optional:  # an optional section left blank is absent, not empty
+                _put(raw, sheet.path, value, merge=True)
         return raw
 
     def _unknown_sheet(self, title: str) -> None:

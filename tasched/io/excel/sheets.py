@@ -16,6 +16,7 @@ from tasched.input.model import (
     Absence,
     Calendar,
     Class,
+    ClosedWeek,
     Duty,
     Intervention,
     Lesson,
@@ -27,6 +28,9 @@ from tasched.input.model import (
     Slot,
     Staff,
     Support,
+    Teacher,
+    TeacherAbsence,
+    Term,
 )
 from tasched.io.excel.cells import _header_text
 from tasched.io.labels import label
@@ -55,6 +59,7 @@ class Sheet:
     required: bool
     columns: tuple[Column, ...]
     about: str
+    optional: bool = False  # the section may be absent (None), so a blank sheet means absent
 
     def column(self, key: str) -> Column | None:
         """The column a header names: its field name (`ehcp.hours`) or its label, any case."""
@@ -75,6 +80,11 @@ def _kind(name: str, tp: Any) -> tuple[str, tuple[str, ...]]:
     tp = unwrap_type(tp)
     if name == "need":
         return "choice", NEED_CODES
+    if name == "fade" or (
+        get_origin(tp) in (Union, UnionType) and any(get_origin(a) is list for a in map(unwrap_type, get_args(tp)))
+    ):  # a mapping, a count or a list, in one cell (convert._fade reads it back)
+        return "fade", ()
+
     if get_origin(tp) is list:
         return "list", ()
     if get_origin(tp) is Literal:
@@ -132,8 +142,9 @@ def _sheets() -> tuple[Sheet, ...]:
         about: str,
         path: tuple[str, ...] | None = None,
         required: bool = False,
+        optional: bool = False,
     ) -> Sheet:
-        return Sheet(name, path or (name,), True, required, tuple(_columns(model)), about)
+        return Sheet(name, path or (name,), True, required, tuple(_columns(model)), about, optional)
 
     return (
         Sheet(
@@ -181,6 +192,24 @@ def _sheets() -> tuple[Sheet, ...]:
         ),
         table("pins", Pin, "Assignments that must stay."),
         table("absences", Absence, "This week's absences (a weekly re-solve)."),
+        table("teachers", Teacher, "Optional: the teachers, for joint planning time and cover."),
+        table("teacher_absences", TeacherAbsence, "Optional: teachers away this week, whose lessons need cover."),
+        Sheet(
+            "term",
+            ("term",),
+            False,
+            False,
+            tuple(_columns(Term, skip=("closed",))),
+            "Optional: the term `tasched term` plans: how many weeks (or their labels), and the first to plan.",
+            optional=True,
+        ),
+        table(
+            "term_closed",
+            ClosedWeek,
+            "Optional: days closed in given weeks of the term.",
+            ("term", "closed"),
+            optional=True,
+        ),
     )
 
 

@@ -85,6 +85,15 @@ def school_workbook(data: SchoolData | None) -> Workbook:
     if data is not None:
         doc = data.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_unset=True)
         doc.setdefault("calendar", {})["days"] = list(data.calendar.days)
+        held = {sheet.path[0] for sheet in SHEETS}
+        left = sorted(key for key, value in doc.items() if key not in held and value not in (None, [], {}))
+        if left:  # never a workbook that silently drops a section
+            raise InputError(
+                [
+                    Problem("", key, "this section has no sheet in a workbook yet; keep this school as YAML")
+                    for key in left
+                ]
+            )
     book = Workbook()
     _named_styles(book)
     about = book.active
@@ -108,6 +117,10 @@ def _cell_text(value: Any, column: Column) -> Any:
     """A model value as a cell value that reads back the same."""
     if value is None:
         return None
+    if column.kind == "fade" and isinstance(value, dict):
+        return ", ".join(
+            f"{key}={value[key]:g}" if isinstance(value[key], float) else f"{key}={value[key]}" for key in value
+        )
     if isinstance(value, list):
         for item in value:
             if LIST_SEPARATORS.search(str(item)):
