@@ -309,3 +309,51 @@ def test_excel_cells(edits: list[tuple[str, int, int, Any]], tmp_path_factory: A
         for problem in error.problems:
             assert problem.location.startswith(str(path)), str(problem)
             assert problem.message.strip()
+
+
+structure_edits = st.lists(
+    st.one_of(
+        st.tuples(st.just("merge"), st.sampled_from(["staff", "pupils", "slots", "rules"]), st.integers(1, 3),
+                  st.integers(1, 4), st.integers(0, 2), st.integers(1, 2)),
+        st.tuples(st.just("hide"), st.sampled_from(["staff", "pupils", "classes", "rules"]), st.just(0),
+                  st.just(0), st.just(0), st.just(0)),
+        st.tuples(st.just("no_header"), st.sampled_from(["staff", "pupils", "classes", "support"]), st.just(0),
+                  st.just(0), st.just(0), st.just(0)),
+        st.tuples(st.just("blank_row_1"), st.sampled_from(["staff", "slots", "duties"]), st.just(0), st.just(0),
+                  st.just(0), st.just(0)),
+    ),
+    min_size=1,
+    max_size=3,
+)  # fmt: skip
+
+
+@settings(FUZZ, max_examples=20)
+@given(edits=structure_edits)
+def test_excel_structure(edits: list[tuple[str, str, int, int, int, int]], tmp_path_factory: Any) -> None:
+    """Merged cells, hidden sheets, a header row deleted or blanked: a clean problem at a sheet!cell, or fine."""
+    pytest.importorskip("tasched.io.excel")
+    import openpyxl
+
+    from tasched.io.formats import load_school
+
+    book = openpyxl.load_workbook(io.BytesIO(_base_workbook_bytes()))
+    for action, sheet, row, col, down, across in edits:
+        ws = book[sheet]
+        if action == "merge":
+            ws.merge_cells(start_row=row, start_column=col, end_row=row + down, end_column=col + across)
+        elif action == "hide":
+            ws.sheet_state = "hidden"
+        elif action == "no_header":
+            ws.delete_rows(1)
+        else:
+            for cell in ws[1]:
+                cell.value = None
+    path: Path = tmp_path_factory.mktemp("xlsx") / "school.xlsx"
+    book.save(path)
+    try:
+        load_school(path)
+    except InputError as error:
+        for problem in error.problems:
+            assert problem.location.startswith(str(path)), str(problem)
+            assert "!" in problem.location or problem.location == str(path), str(problem)
+            assert problem.message.strip()
