@@ -818,6 +818,18 @@ def write_summary(report: BatchReport) -> tuple[Path, Path]:
     return yaml_path, xlsx_path
 
 
+def _print_landscape(sheet: Any) -> None:
+    """A printed summary: landscape A4, one page wide, the header row on every page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "1:1"
+
+
 def _write_workbook(report: BatchReport, handle: IO[bytes]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -848,6 +860,7 @@ def _write_workbook(report: BatchReport, handle: IO[bytes]) -> None:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = sheet.dimensions
+    _print_landscape(sheet)
     totals = book.create_sheet("Trust")
     totals.column_dimensions["A"].width = 24
     totals.column_dimensions["B"].width = 40
