@@ -886,6 +886,21 @@ def _set(cell: Any, value: Any) -> None:
 # --- the command ----------------------------------------------------------------------
 
 
+def print_failures(report: BatchReport, err: Console) -> list[dict[str, Any]]:
+    """The schools without a rota, each with its error, and whether the batch was stopped."""
+    failed = report.failed
+    if failed:
+        noun = "school" if len(failed) == 1 else "schools"
+        err.print(f"[red]✗[/] {len(failed)} {noun} of {len(report.results)} without a rota:")
+        for row in failed:
+            err.print(f"  [bold]{escape(str(row['file']))}[/]: {row['status']}")
+            for line in str(row.get("error") or "").splitlines():
+                err.print(f"    {escape(line)}")
+    if report.interrupted:
+        err.print("interrupted: the summary lists the schools solved so far")
+    return failed
+
+
 def run_command(
     folder: Path,
     outdir: Path,
@@ -911,16 +926,7 @@ def run_command(
         for problem in error.problems:
             err.print(escape(str(problem)))
         return EXIT_UNUSABLE
-    failed = report.failed
-    if failed:
-        noun = "school" if len(failed) == 1 else "schools"
-        err.print(f"[red]✗[/] {len(failed)} {noun} of {len(report.results)} without a rota:")
-        for row in failed:
-            err.print(f"  [bold]{escape(row['file'])}[/]: {row['status']}")
-            for line in str(row.get("error") or "").splitlines():
-                err.print(f"    {escape(line)}")
-    if report.interrupted:
-        err.print("interrupted: the summary lists the schools solved so far")
+    failed = print_failures(report, err)
     if not quiet:
         solved = len(report.results) - len(failed)
         out.print(

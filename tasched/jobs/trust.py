@@ -405,16 +405,7 @@ def run_command(folder: Path, outdir: Path, options: BatchOptions, *, quiet: boo
         for problem in error.problems:
             err.print(escape(str(problem)))
         return EXIT_UNUSABLE
-    failed = report.failed
-    if failed:
-        noun = "school" if len(failed) == 1 else "schools"
-        err.print(f"[red]✗[/] {len(failed)} {noun} of {len(report.results)} without a rota:")
-        for row in failed:
-            err.print(f"  [bold]{escape(str(row['file']))}[/]: {row['status']}")
-            for line in str(row.get("error") or "").splitlines():
-                err.print(f"    {escape(line)}")
-    if report.interrupted:
-        err.print("interrupted: the summary lists the schools solved so far")
+    failed = batch.print_failures(report, err)
     if not quiet:
         solved = len(report.results) - len(failed)
         check = "passed" if section["trust_check"] == "passed" else "FAILED"
