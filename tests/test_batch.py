@@ -424,7 +424,7 @@ def test_a_ray_worker_killed_mid_solve_fails_only_its_school(tmp_path: Path) -> 
 
     def kill_the_slow_school() -> None:
         # --jobs 1: aaa-slow runs first, alone; Ray tries a task twice, so both tries are killed.
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 60
         while len(killed) < 2 and time.monotonic() < deadline:
             for pid in _titled("ray::solve_school"):
                 if pid not in killed:
@@ -438,12 +438,14 @@ def test_a_ray_worker_killed_mid_solve_fails_only_its_school(tmp_path: Path) -> 
     killer.start()
     try:
         report = batch.run_batch(
-            folder, tmp_path / "out", BatchOptions(ray="auto", workers=1, jobs=1, time_limit=60),
+            folder, tmp_path / "out", BatchOptions(ray="auto", workers=1, jobs=1, time_limit=30),
             lambda n: BatchProgress(Console(quiet=True), n),
         )  # fmt: skip
         batch.write_summary(report)
     finally:
         ray.shutdown()
+    if not killed:  # Ray names its worker processes only where it can set their titles
+        pytest.skip("no Ray worker process titled ray::solve_school was seen, so none could be killed")
     assert len(killed) == 2
     status = {r["file"]: r["status"] for r in report.results}
     assert status == {"aaa-slow.yaml": "failed", "elm.yml": "optimal", "oak.yaml": "optimal"}

@@ -215,6 +215,9 @@ def ruled_out_in_words(ruled_out: dict[str, list[str]]) -> str:
     return "every adult is ruled out: " + "; ".join(parts)
 
 
+PERSONAL_TASKS = ("liaison:", "cover:")
+
+
 def _hm(minutes: int) -> str:
     """`530` -> `8 h 50 min`; `360` -> `6 h`."""
     sign = "-" if minutes < 0 else ""
@@ -726,7 +729,9 @@ def suggest(
     for a, slots in sorted(away.items()):
         who = prob.adults[a].id
         for t in sorted(slots):
-            rows = state.rows(who, t)
+            # A liaison meeting is the absent adult's own, and cover takes a cover role within its
+            # weekly limit: neither is handed to another adult here (a re-solve places them).
+            rows = [r for r in state.rows(who, t) if not str(r["task"]).startswith(PERSONAL_TASKS)]
             if rows:
                 covers.append(Cover(t, prob.slots[t].label, _group_task(rows), [dict(r) for r in rows], who))
     for cover in covers:
