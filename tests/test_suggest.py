@@ -187,3 +187,30 @@ def test_render_names_adults_explains_columns_and_says_why_nobody() -> None:
     assert "every adult is ruled out: S11, S12: does not work at Tue P3; S06: busy with class:R" in text
     assert "changes: rota rows that move" in text and "knows them: already supports" in text
     assert ruled_out_in_words({}) == "no adult works then"
+
+
+def test_leaving_a_duty_keeps_its_any_skills() -> None:
+    """An adult who leaves a duty to cover must not leave it with nobody holding its any_skills
+    (found by the hypothesis test of suggestions against the verifier)."""
+    data = make_school(
+        staff=[
+            {"id": "X", "hours": 5},
+            {"id": "T", "hours": 5, "skills": ["team_teach"]},
+            {"id": "U", "hours": 5},
+        ],
+        classes=[{"id": "Y1"}],
+        pupils=[{"id": "P1", "classes": ["Y1"], "ehcp": {"hours": 1, "mode": "any", "when": "LU"}}],
+        duties=[{"id": "D1", "name": "Lunch", "when": "LU", "staff": 2, "any_skills": ["team_teach"]}],
+    )
+    r = {
+        "meta": {"status": "feasible"},
+        "assignments": [
+            row("X", "LU", "pupil:P1", "withdrawn"),
+            row("T", "LU", "duty:D1"),
+            row("U", "LU", "duty:D1"),
+        ],
+    }
+    cover = suggest(data, r, absent=["X:Mon LU"]).covers[0]
+    assert "T" not in [c.staff for c in cover.candidates]
+    assert any("D1 with nobody with team_teach" in reason for reason in cover.ruled_out["T"])
+    assert [c.staff for c in cover.candidates] == ["U"]

@@ -218,6 +218,25 @@ def ruled_out_in_words(ruled_out: dict[str, list[str]]) -> str:
 PERSONAL_TASKS = ("liaison:", "cover:")
 
 
+def _dropped_duty_problems(state: Any, dropped: Any, t: int) -> list[str]:
+    """A duty the adult leaves must keep someone with each of its any_skills (rule 12b)."""
+    reasons = []
+    for row in dropped or []:
+        kind, _, target = str(row.get("task", "")).partition(":")
+        if kind != "duty" or target not in state.duties:
+            continue
+        duty = state.duties[target]
+        on_duty = [r for r in state.rows_at(t) if str(r["task"]) == f"duty:{target}"]
+        if not on_duty:
+            continue  # an empty duty is a shortfall, not a broken rule
+        prob = state.prob
+        skills_on = [prob.adults[prob.adult_index[str(r["staff"])]].skills for r in on_duty]
+        missing = [skill for skill in sorted(duty.any_skills) if not any(skill in k for k in skills_on)]
+        if missing:
+            reasons.append(f"would leave {target} with nobody with {', '.join(missing)}")
+    return reasons
+
+
 def _hm(minutes: int) -> str:
     """`530` -> `8 h 50 min`; `360` -> `6 h`."""
     sign = "-" if minutes < 0 else ""
@@ -509,6 +528,7 @@ def _judge(state: _State, cover: Cover, adult_index: int) -> Candidate | list[st
                 reasons.append(f"the duty would have nobody with {', '.join(missing)}")
             if duty.paid_extra:
                 cand.warnings.append("paid extra")
+        reasons += _dropped_duty_problems(state, saved, t)
         if kind == "pupil":
             reasons += _rotation_problems(state, b, targets, t)
             reasons += _pupil_problems(state, targets, t)
