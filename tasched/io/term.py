@@ -18,9 +18,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from jinja2 import Environment, select_autoescape
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tasched.input.model import SchoolData
 from tasched.input.term import planned_hours, programme_span, week_count, week_labels
+from tasched.io.excel.styles import HEADER_FILL, HEADER_FONT, WRAP_TOP, fit_header_height, print_wide
 from tasched.io.files import write_atomic
 from tasched.verify.term import week_input, withdrawals
 
@@ -76,7 +79,8 @@ def term_summary(school: SchoolData, rotas: dict[int, dict[str, Any]]) -> dict[s
             kpi = (rotas[w].get("kpis") or {}).get("staff", {}).get(a.id, {})
             hours = float(kpi.get("assigned_hours", 0)) + float(kpi.get("extra_hours", 0))
             hours_by[labels[w - 1]] = {"duties": int(kpi.get("duties", 0)), "hours": round(hours, 2)}
-        staff[a.id] = {"by_week": hours_by, "duties": sum(v["duties"] for v in hours_by.values())}
+        duties = sum(v["duties"] for v in hours_by.values())
+        staff[a.id] = {"name": a.name, "by_week": hours_by, "duties": duties}
     return {
         "school": school.school.name,
         "weeks": [labels[w - 1] for w in weeks],
@@ -87,36 +91,58 @@ def term_summary(school: SchoolData, rotas: dict[int, dict[str, Any]]) -> dict[s
 
 
 def write_term_workbook(summary: dict[str, Any], path: str | Path) -> None:
+    """Three sheets (pupils, interventions, staff), each printing landscape with its header on every page."""
+    weeks = summary["weeks"]
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Pupils"
-    sheet.append(["pupil", "week", "planned hours", "delivered hours", "missed (subject or slot: times)"])
-    for pid, info in summary["pupils"].items():
-        for row in info["weeks"]:
-            missed = ", ".join(f"{k}: {n}" for k, n in row["missed"].items())
-            sheet.append([pid, row["week"], row.get("planned"), row.get("delivered"), missed])
-    sheet = book.create_sheet("Interventions")
-    sheet.append(
-        ["intervention", "programme", "weeks", "designed", "delivered", "completed in week", *summary["weeks"]]
-    )
-    for iid, iv in summary["interventions"].items():
-        sheet.append([
-            iid, iv["programme"], iv["weeks"], iv["designed"], iv["delivered"], iv["completed"] or "not completed",
-            *(iv["by_week"][w] for w in summary["weeks"]),
-        ])  # fmt: skip
-    sheet = book.create_sheet("Staff")
-    sheet.append(["adult", "duties in the term", *(f"week {w} duties" for w in summary["weeks"]),
-                  *(f"week {w} hours" for w in summary["weeks"])])  # fmt: skip
-    for sid, info in summary["staff"].items():
-        weeks = info["by_week"]
-        sheet.append([sid, info["duties"], *(weeks[w]["duties"] for w in summary["weeks"]),
-                      *(weeks[w]["hours"] for w in summary["weeks"])])  # fmt: skip
+    pupils = [
+        [pid, row["week"], row.get("planned"), row.get("delivered"),
+         ", ".join(f"{k}: {n}" for k, n in row["missed"].items())]
+        for pid, info in summary["pupils"].items() for row in info["weeks"]
+    ]  # fmt: skip
+    _table(book.active, "Pupils", summary["school"],
+           [("Pupil", 10), ("Week", 8), ("Plan hours", 10), ("Hours given", 10),
+            ("Lessons missed for support (subject or slot: times)", 48)], pupils)  # fmt: skip
+    interventions = [
+        [iid, iv["programme"], iv["weeks"], iv["designed"], iv["delivered"], iv["completed"] or "not completed",
+         *(iv["by_week"][w] for w in weeks)]
+        for iid, iv in summary["interventions"].items()
+    ]  # fmt: skip
+    _table(book.create_sheet(), "Interventions", summary["school"],
+           [("Intervention", 14), ("Programme", 16), ("Weeks", 10), ("Sessions designed", 11),
+            ("Sessions given", 10), ("Completed in week", 12), *((f"Week {w} sessions", 9) for w in weeks)],
+           interventions)  # fmt: skip
+    staff = [
+        [sid, info.get("name") or "", info["duties"], *(info["by_week"][w]["duties"] for w in weeks),
+         *(info["by_week"][w]["hours"] for w in weeks)]
+        for sid, info in summary["staff"].items()
+    ]  # fmt: skip
+    _table(book.create_sheet(), "Staff", summary["school"],
+           [("Adult", 10), ("Name", 18), ("Duties in the term", 10), *((f"Week {w} duties", 8) for w in weeks),
+            *((f"Week {w} hours", 8) for w in weeks)], staff)  # fmt: skip
 
     def write(handle: IO[bytes]) -> None:
         book.save(handle)
 
     write_atomic(path, write)
+
+
+def _table(
+    sheet: Worksheet | None, title: str, school: str, columns: list[tuple[str, int]], rows: list[list[Any]]
+) -> None:
+    """One sheet: a bold wrapped header row that stays in view and prints on every page, named by school."""
+    assert sheet is not None
+    sheet.title = title
+    for col, (heading, width) in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=col, value=heading)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP_TOP
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    fit_header_height(sheet)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "B2"
+    sheet.oddHeader.center.text = f"{school}: {title.lower()} over the term"
+    sheet.oddFooter.right.text = "page &P of &N"
+    print_wide(sheet)
 
 
 def _plot(rows: list[dict[str, Any]]) -> str:

@@ -25,7 +25,7 @@ from tasched.io.excel.rota_grid import (
     _Week,
     _when_key,
 )
-from tasched.io.excel.styles import _TITLE, _header, _print_wide
+from tasched.io.excel.styles import _TITLE, _header, print_wide
 
 
 def _adult_line(stats: dict[str, Any]) -> str:
@@ -248,7 +248,7 @@ def _interventions_sheet(
     for letter, width in zip("ABCDEFG", (18, 22, 10, 10, 10, 30, 14), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    _print_wide(ws)
+    print_wide(ws)
     ws.print_title_rows = None
 
 
@@ -269,7 +269,7 @@ def _duties_sheet(ws: Worksheet, rows: list[dict[str, Any]], week: _Week, school
     )
     for letter, width in zip("ABCDEF", (16, 32, 10, 10, 30, 10), strict=True):
         ws.column_dimensions[letter].width = width
-    _print_wide(ws)
+    print_wide(ws)
     ws.print_title_rows = None
 
 
@@ -290,4 +290,4 @@ def _assignments_sheet(ws: Worksheet, rows: list[dict[str, Any]]) -> None:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:G{max(len(rows) + 1, 2)}"
-    _print_wide(ws)
+    print_wide(ws)

@@ -40,6 +40,9 @@ _TITLE = Font(bold=True, size=14)
 
 _BOLD = Font(bold=True)
 
+# public names for the other workbooks we write (term, trust summary)
+HEADER_FILL, HEADER_FONT, WRAP_TOP = _HEADER_FILL, _HEADER_FONT, _WRAP_TOP
+
 
 def _named_styles(book: Workbook) -> None:
     """Register the cell styles used here (one named style per cell is faster than four parts)."""
@@ -72,7 +75,22 @@ def _header(ws: Worksheet, col: int, text: str, note: str | None, required: bool
         cell.comment = _comment(note)
 
 
-def _print_wide(ws: Worksheet) -> None:
+def fit_header_height(ws: Worksheet, row: int = 1) -> None:
+    """A wrapped header row tall enough for its longest heading: LibreOffice does not grow it when printing."""
+    lines = 1
+    for cell in ws[row]:
+        width = ws.column_dimensions[get_column_letter(cell.column)].width or 13
+        words, line, count = str(cell.value or "").split(), 0, 1
+        for word in words:  # greedy word wrap at the column's width in characters
+            if line and line + 1 + len(word) > width:
+                count, line = count + 1, len(word)
+            else:
+                line += len(word) + (1 if line else 0)
+        lines = max(lines, count)
+    ws.row_dimensions[row].height = 15 * lines + 3
+
+
+def print_wide(ws: Worksheet) -> None:
     """Landscape A4, the header row on every page, and as many pages across as stay readable."""
     width = sum(ws.column_dimensions[get_column_letter(col)].width or 13 for col in range(1, ws.max_column + 1))
     ws.page_setup.orientation = "landscape"

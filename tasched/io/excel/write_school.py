@@ -18,7 +18,7 @@ from tasched.input.model import (
 )
 from tasched.io.excel.cells import LIST_SEPARATORS, _set, _text_stays_text
 from tasched.io.excel.sheets import SHEETS, Column, Sheet
-from tasched.io.excel.styles import _BOLD, _header, _named_styles, _print_wide
+from tasched.io.excel.styles import _BOLD, _header, _named_styles, print_wide
 from tasched.io.files import write_atomic
 from tasched.io.labels import label
 from tasched.io.loader import load_yaml_school
@@ -201,7 +201,7 @@ def _write_table(ws: Worksheet, sheet: Sheet, items: list[dict[str, Any]]) -> No
     ws.freeze_panes = "B2" if sheet.columns and sheet.columns[0].key == "id" else "A2"
     if items:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(items) + 1}"
-    _print_wide(ws)
+    print_wide(ws)
 
 
 def _write_pairs(ws: Worksheet, sheet: Sheet, values: dict[str, Any]) -> None:
@@ -228,7 +228,7 @@ def _write_pairs(ws: Worksheet, sheet: Sheet, values: dict[str, Any]) -> None:
     ws.column_dimensions["B"].width = min(widest, 60)
     ws.column_dimensions["C"].width = 80
     ws.freeze_panes = "A2"
-    _print_wide(ws)
+    print_wide(ws)
 
 
 def _about_sheet(ws: Worksheet, data: SchoolData | None) -> None:
@@ -274,4 +274,4 @@ def _about_sheet(ws: Worksheet, data: SchoolData | None) -> None:
         if text.startswith("Step"):
             cell.font = _BOLD if text.startswith(("Step 8", "Step 9")) else Font()
     ws.column_dimensions["A"].width = 120
-    _print_wide(ws)
+    print_wide(ws)
