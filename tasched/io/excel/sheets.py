@@ -135,85 +135,65 @@ def _columns(model: type[BaseModel], prefix: tuple[str, ...] = (), skip: Sequenc
     return columns
 
 
-def _sheets() -> tuple[Sheet, ...]:
-    def table(
-        name: str,
-        model: type[BaseModel],
-        about: str,
-        path: tuple[str, ...] | None = None,
-        required: bool = False,
-        optional: bool = False,
-    ) -> Sheet:
-        return Sheet(name, path or (name,), True, required, tuple(_columns(model)), about, optional)
-
-    return (
-        Sheet(
-            "school",
-            ("school",),
-            False,
-            True,
-            tuple(_columns(School)),
-            "The school: name, phase and the pay figures used for annual cost.",
-        ),
-        Sheet(
-            "calendar",
-            ("calendar",),
-            False,
-            False,
-            tuple(_columns(Calendar, skip=("slots",))),
-            "The school days and any slots closed this week.",
-        ),
-        table(
-            "slots",
-            Slot,
-            "The day's slots, in time order, never overlapping.",
-            ("calendar", "slots"),
-            required=True,
-        ),
-        table("staff", Staff, "The adults the rota deploys: hours, availability and skills."),
-        table("classes", Class, "Classes (primary, special) or teaching groups (secondary)."),
-        table("lessons", Lesson, "Optional: when each class meets and what it studies."),
-        table("support", Support, "Adult support wanted in classes."),
-        table(
-            "pupils",
-            Pupil,
-            "Only pupils the rota concerns, by pseudonymous id: EHC plans, medical cover, rotation overrides.",
-        ),
-        table("interventions", Intervention, "Structured interventions delivered out of class."),
-        table("duties", Duty, "Duties: breakfast club, gate, break, lunch, clubs."),
-        table("rooms", Room, "Rooms that interventions need."),
-        Sheet(
-            "rules",
-            ("rules",),
-            False,
-            False,
-            tuple(_columns(Rules)),
-            "Defaults for the whole school; leave a value blank for its default.",
-        ),
-        table("pins", Pin, "Assignments that must stay."),
-        table("absences", Absence, "This week's absences (a weekly re-solve)."),
-        table("teachers", Teacher, "Optional: the teachers, for joint planning time and cover."),
-        table("teacher_absences", TeacherAbsence, "Optional: teachers away this week, whose lessons need cover."),
-        Sheet(
-            "term",
-            ("term",),
-            False,
-            False,
-            tuple(_columns(Term, skip=("closed",))),
-            "Optional: the term `tasched term` plans: how many weeks (or their labels), and the first to plan.",
-            optional=True,
-        ),
-        table(
-            "term_closed",
-            ClosedWeek,
-            "Optional: days closed in given weeks of the term.",
-            ("term", "closed"),
-            optional=True,
-        ),
-    )
+def _table(
+    name: str,
+    model: type[BaseModel],
+    about: str,
+    path: tuple[str, ...] | None = None,
+    *,
+    required: bool = False,
+    optional: bool = False,
+) -> Sheet:
+    """A sheet with one row per item of a list section (its path defaults to its name)."""
+    return Sheet(name, path or (name,), True, required, tuple(_columns(model)), about, optional)
 
 
-SHEETS: tuple[Sheet, ...] = _sheets()
+def _fields(
+    name: str,
+    model: type[BaseModel],
+    about: str,
+    *,
+    required: bool = False,
+    skip: Sequence[str] = (),
+    optional: bool = False,
+) -> Sheet:
+    """A sheet of `field | value` rows for a mapping section; `skip` names fields with a sheet of their own."""
+    return Sheet(name, (name,), False, required, tuple(_columns(model, skip=skip)), about, optional)
+
+
+_TERM_ABOUT = "Optional: the term `tasched term` plans: how many weeks (or their labels), and the first to plan."
+
+# The workbook's sheets, in tab order.
+SHEETS: tuple[Sheet, ...] = (
+    _fields("school", School, "The school: name, phase and the pay figures used for annual cost.", required=True),
+    _fields("calendar", Calendar, "The school days and any slots closed this week.", skip=("slots",)),
+    _table("slots", Slot, "The day's slots, in time order, never overlapping.", ("calendar", "slots"), required=True),
+    _table("staff", Staff, "The adults the rota deploys: hours, availability and skills."),
+    _table("classes", Class, "Classes (primary, special) or teaching groups (secondary)."),
+    _table("lessons", Lesson, "Optional: when each class meets and what it studies."),
+    _table("support", Support, "Adult support wanted in classes."),
+    _table(
+        "pupils",
+        Pupil,
+        "Only pupils the rota concerns, by pseudonymous id: EHC plans, medical cover, rotation overrides.",
+    ),
+    _table("interventions", Intervention, "Structured interventions delivered out of class."),
+    _table("duties", Duty, "Duties: breakfast club, gate, break, lunch, clubs."),
+    _table("rooms", Room, "Rooms that interventions need."),
+    _fields("rules", Rules, "Defaults for the whole school; leave a value blank for its default."),
+    _table("pins", Pin, "Assignments that must stay."),
+    _table("absences", Absence, "This week's absences (a weekly re-solve)."),
+    _table("teachers", Teacher, "Optional: the teachers, for joint planning time and cover."),
+    _table("teacher_absences", TeacherAbsence, "Optional: teachers away this week, whose lessons need cover."),
+    _fields("term", Term, _TERM_ABOUT, skip=("closed",), optional=True),
+    _table(
+        "term_closed",
+        ClosedWeek,
+        "Optional: days closed in given weeks of the term.",
+        ("term", "closed"),
+        optional=True,
+    ),
+)
 
 
 _SHEET_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
