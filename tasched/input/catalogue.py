@@ -36,7 +36,7 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule(
         "1",
         "availability (absences included)",
-        ("tasched.problem.compile:_adults",),
+        ("tasched.problem.adults:compile_adults",),
         (f"{VERIFY_STAFF}:check_availability",),
         (f"{RULE_TESTS}::test_availability",),
     ),
@@ -107,7 +107,7 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule(
         "9",
         "interventions: slots, sessions, one a day, same adult, one session a pupil",
-        ("tasched.problem.compile:_interventions", f"{DEMANDS}:add_intervention_sessions"),
+        ("tasched.problem.tasks:compile_interventions", f"{DEMANDS}:add_intervention_sessions"),
         (
             f"{VERIFY_INTERVENTIONS}:check_intervention_slot",
             f"{VERIFY_INTERVENTIONS}:check_intervention_sessions",
