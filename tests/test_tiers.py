@@ -6,10 +6,14 @@ from typing import Any
 
 import pytest
 from helpers_solver import make_school, shortfall
+from ortools.sat.python import cp_model
 
 import tasched.solution
 import tasched.solver
 from tasched.input.model import Demand
+from tasched.problem.compile import compile_problem
+from tasched.solver import build_model
+from tasched.solver.neighbourhood import decisions_of, held_above
 from tasched.solver.tiers import gap_of, overall_status
 from tasched.verify import format_report, verify
 
@@ -166,3 +170,22 @@ def test_the_tie_break_never_outweighs_the_tier() -> None:
     _, scale = _objective(ehc, [duty, cls, soft])
     assert scale == 1 + 90 + 400
     assert _objective(soft, [])[1] == 1 and _objective(cls, [soft])[1] == 1
+
+
+def test_the_quick_search_holds_the_demands_above_and_frees_the_rest() -> None:
+    """A tier's quick first search fixes the decisions of the demands ranked above it, as they
+    are in the rota in hand, and leaves this tier's and lower tiers' decisions free."""
+    school = trade_school()
+    rm = build_model(compile_problem(school))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(rm.cp) == cp_model.OPTIMAL
+    solution = list(solver.response_proto.solution)
+    held = held_above(rm, Demand.class_support, solution)
+    assert held is not None and held_above(rm, Demand.ehcp_hours, solution) is None
+    domains = {i: list(v.domain) for i, v in enumerate(held.proto.variables)}
+    for var in decisions_of(rm, Demand.ehcp_hours):
+        assert domains[var.index] == [solution[var.index]] * 2
+    for var in decisions_of(rm, Demand.class_support):
+        assert domains[var.index] == [0, 1]
+    assert solver.solve(held) == cp_model.OPTIMAL  # the rota in hand is still a rota of the copy

@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 
 from tasched.input.model import Demand, Priority
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
+from tasched.solver.neighbourhood import SHARE, held_above
 
 SOFT_GOALS = "soft_goals"
 UNITS = {
@@ -215,20 +216,29 @@ def _solve_tier(
         own = search.known_bound(tier, found) if search.known_bound else None
         if own is not None and own >= found:
             return TierResult(tier.name, OPTIMAL, found, tier.unit, own, 0.0, tier.priority, "lp"), solution
-    solver = _solver(search, seconds)
     objective, scale = _objective(tier, below)
     rm.cp.minimize(objective)
-    if solution is not None:
-        _hint(rm, solution)
     # Stop as soon as the tier meets a bound known before the search (0, or our own):
     # the tie-break would otherwise spend the tier's whole share on the tiers below.
     floor = own if solution is not None and own is not None else 0
     callback = _TierProgress(search, tier, scale, floor)
+    quick = 0.0
+    if solution is not None:
+        _hint(rm, solution)  # the copy the quick search solves takes the hint with it
+        solution, quick = _settle(rm, tier, solution, search, seconds, callback)
+        found = solution[tier.value.index]
+        if found <= floor:  # the quick search reached a bound known before it: proven
+            how = "zero" if found == 0 else "lp"
+            return TierResult(
+                tier.name, OPTIMAL, found, tier.unit, floor, round(quick, 2), tier.priority, how
+            ), solution
+        _hint(rm, solution)
+    solver = _solver(search, max(0.05, seconds - quick))
     search.current = solver
     began = time.perf_counter()
     status = solver.solve(rm.cp, callback)
     search.current = None
-    spent = round(solver.deterministic_time, 2) if search.clock.deterministic else time.perf_counter() - began
+    spent = quick + (solver.deterministic_time if search.clock.deterministic else time.perf_counter() - began)
     search.clock.spent += solver.deterministic_time
     if status == cp_model.INFEASIBLE:
         if rm.pin_literals:
@@ -252,6 +262,27 @@ def _solve_tier(
         bound, proof = 0, proof or "zero"
     state = _status(found, bound, proof, search.trimmed)
     return TierResult(tier.name, state, found, tier.unit, bound, round(spent, 2), tier.priority, proof), solution
+
+
+def _settle(
+    rm: RotaModel, tier: Tier, solution: list[int], search: Search, seconds: float, callback: _TierProgress
+) -> tuple[list[int], float]:
+    """The tier's quick first search, with the demands above it held as they are (see
+    :mod:`tasched.solver.neighbourhood`); the best rota found and the time it took."""
+    model = None if tier.demand is None or search.stopped else held_above(rm, tier.demand, solution)
+    if model is None:
+        return solution, 0.0
+    solver = _solver(search, seconds * SHARE)
+    solver.parameters.cp_model_presolve = True  # it removes the fixed decisions: the problem left is small
+    search.current = solver
+    began = time.perf_counter()
+    status = solver.solve(model, callback)
+    search.current = None
+    search.clock.spent += solver.deterministic_time
+    spent = solver.deterministic_time if search.clock.deterministic else time.perf_counter() - began
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # never worse than the hint, its first solution
+        return list(solver.response_proto.solution), spent
+    return solution, spent
 
 
 def _status(found: int, bound: int | None, proof: str | None, trimmed: bool) -> str:
