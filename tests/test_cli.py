@@ -129,7 +129,7 @@ def test_internal_error_is_short(
         raise RuntimeError("boom")
 
     monkeypatch.delenv("TASCHED_DEBUG", raising=False)
-    monkeypatch.setattr(cli, "load_school", broken)
+    monkeypatch.setattr(cli.validate, "load_school", broken)
     assert run_main(["validate", str(write(SAMPLE_YAML))]) == 1
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom; please report it" in err
@@ -139,7 +139,7 @@ def test_internal_error_is_short(
 def test_internal_error_with_debug_shows_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "schema_text", lambda: 1 / 0)
+    monkeypatch.setattr(cli.schema, "schema_text", lambda: 1 / 0)
     monkeypatch.setenv("TASCHED_DEBUG", "1")
     assert run_main(["schema"]) == 1
     assert "Traceback" in capsys.readouterr().err
@@ -151,7 +151,7 @@ def test_input_error_from_any_command_exits_2(
     def bad() -> str:
         raise InputError([Problem("x.yaml:3", "staff[0].id", "bad")])
 
-    monkeypatch.setattr(cli, "schema_text", bad)
+    monkeypatch.setattr(cli.schema, "schema_text", bad)
     assert run_main(["schema"]) == 2
     assert "x.yaml:3: staff[0].id: bad" in capsys.readouterr().err
 
@@ -160,7 +160,7 @@ def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted() -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "schema_text", interrupted)
+    monkeypatch.setattr(cli.schema, "schema_text", interrupted)
     assert run_main(["schema"]) == 130
 
 
