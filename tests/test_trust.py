@@ -202,3 +202,26 @@ def _all_valid(schools: dict[str, SchoolData], rotas: dict[str, Any], trust: Any
         report = verify(schools[sid], rota.to_dict())
         assert report.ok, f"{sid}: {format_report(report)}"
     assert verify_trust(trust, schools, {s: r.to_dict() for s, r in rotas.items()}) == []
+
+
+def test_joint_liaison_meetings_count_in_the_trust_contract_and_nothing_is_kept_aside(tmp_path: Path) -> None:
+    """With `rules.liaison: joint` the meetings are rows: the trust check, like the school's own,
+    keeps no liaison minutes aside (with reserve liaison it does)."""
+    files = load_trust(_pair(tmp_path, windows={2: ["*", "*"]}, hours=12))
+    school = files.schools["s01"]
+    rows, minutes = [], 0
+    for day in school.calendar.days:
+        for spec in school.calendar.slots:
+            if minutes + spec.minutes <= 12 * 60:
+                rows.append({"staff": "TR01", "day": day, "slot": spec.id, "task": "class:R", "pupils": []})
+                minutes += spec.minutes
+    assert 12 * 60 - 60 < minutes <= 12 * 60  # over the contract less an hour of liaison kept aside
+    rotas = {"s01": {"assignments": rows}, "s02": {"assignments": []}}
+    for sid in ("s01", "s02"):
+        rules = files.schools[sid].rules.model_copy(update={"liaison_minutes": 60, "liaison": "reserve"})
+        object.__setattr__(files.schools[sid], "rules", rules)
+    assert [v.rule for v in verify_trust(files.trust, files.schools, rotas)] == ["trust_contract"]
+    for sid in ("s01", "s02"):
+        rules = files.schools[sid].rules.model_copy(update={"liaison": "joint"})
+        object.__setattr__(files.schools[sid], "rules", rules)
+    assert verify_trust(files.trust, files.schools, rotas) == []

@@ -5,7 +5,7 @@ adds what no one school can see (docs/rules.md, rule 16 across a trust): a share
 works at each school only in their window there (`shared_staff[].schools`), is never at
 two schools at clashing times (the same slot, or less than the travel minutes apart on a
 day), and their contract minutes at all schools together are within the trust's `hours`
-(less `liaison_minutes`). Only the input model and the when-expression parser are used.
+(less `liaison_minutes` kept aside; with joint liaison the meetings are rows and count). Only the input model and the when-expression parser are used.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def _check(
             data, rota = schools.get(sid), rotas.get(sid)
             if data is None or rota is None:
                 continue
-            liaison = max(liaison, data.rules.liaison_minutes)
+            if data.rules.liaison != "joint":  # joint: the meetings are rows, counted below
+                liaison = max(liaison, data.rules.liaison_minutes)
             shape = shape_of(data)
             window = parse_when(when, shape)
             slots = {s.id: s for s in data.calendar.slots}
