@@ -5,7 +5,8 @@ adds what no one school can see (docs/rules.md, rule 16 across a trust): a share
 works at each school only in their window there (`shared_staff[].schools`), is never at
 two schools at clashing times (the same slot, or less than the travel minutes apart on a
 day), and their contract minutes at all schools together are within the trust's `hours`
-(less `liaison_minutes` kept aside; with joint liaison the meetings are rows and count). Only the input model and the when-expression parser are used.
+(less `liaison_minutes` kept aside; with joint liaison the meetings are rows and count).
+Only the input model and the when-expression parser are used.
 """
 
 from __future__ import annotations
