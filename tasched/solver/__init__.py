@@ -2,31 +2,31 @@
 
 The order of `build_model` is the order of format.md: hard rules, then demands
 (EHC hours, medical cover, duties, interventions, class support), then soft goals.
+`find` runs in steps: compile, the greedy start (`warm_start`), build and hint the
+model (`hints`), search the tiers (`tiers`), read the rows back (`read_back`) and
+account for the search (`account`). The rule lists and `build_model` stay here: tests
+take a rule out by patching them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import socket
-import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ortools.sat.python import cp_model
-
-from tasched._version import __version__
 from tasched.input.model import Demand, SchoolData
 from tasched.problem.compile import Problem, Row, compile_problem
 from tasched.solver import demands, goals, rules
+from tasched.solver.account import Job, ModelSize, changes, describe_search, objective_terms, search_meta
 from tasched.solver.bounds import ehc_shortfall_bound
 from tasched.solver.cover import add_cover
+from tasched.solver.hints import add_hint, complete_hint
 from tasched.solver.liaison import add_liaison, add_liaison_goals
-from tasched.solver.model import WEIGHT_SCALE, RotaModel
+from tasched.solver.model import RotaModel
 from tasched.solver.people import add_same_person
+from tasched.solver.read_back import extract_rows, rows_of
+from tasched.solver.signals import stop_on_signal
 from tasched.solver.size import check_fits
 from tasched.solver.tiers import (
     Clock,
@@ -34,13 +34,22 @@ from tasched.solver.tiers import (
     Tier,
     TierResult,
     build_tiers,
-    gap_of,
-    overall_status,
     solve_tiers,
 )
 from tasched.solver.warm_start import TaskChoice, warm_start
 
-__all__ = ["Found", "ModelSize", "build_model", "find"]
+__all__ = [
+    "Found",
+    "ModelSize",
+    "add_hint",
+    "build_model",
+    "changes",
+    "complete_hint",
+    "extract_rows",
+    "find",
+    "objective_terms",
+    "rows_of",
+]
 
 HARD_RULES = (
     rules.add_one_place_per_slot,  # first: the others use its places and busy literals
@@ -80,6 +89,7 @@ SOFT_GOALS = (
 
 
 PRESOLVE_MAX_VARIABLES = 50000
+MIN_SEARCH_SECONDS = 1.0  # less time than this left after the greedy rota: return it
 
 
 @dataclass
@@ -94,13 +104,6 @@ class Found:
     meta: dict[str, Any]
     rows: list[Row] | None
     results: list[TierResult] | None = None
-
-
-@dataclass(frozen=True)
-class ModelSize:
-    variables: int
-    constraints: int
-    build_seconds: float
 
 
 def build_model(
@@ -145,40 +148,104 @@ def find(
     `withdrawals_done`, (pupil, subject or slot) -> withdrawals in earlier weeks.
     """
     settings = school.rules.solver
-    time_limit = settings.time_limit if time_limit is None else time_limit
-    seed = settings.seed if seed is None else seed
-    workers = settings.workers if workers is None else workers
-
-    started = time.perf_counter() if started is None else started
+    job = Job(
+        school,
+        input_digest,
+        time.perf_counter() if started is None else started,
+        settings.seed if seed is None else seed,
+        settings.workers if workers is None else workers,
+        settings.time_limit if time_limit is None else time_limit,
+    )
     last_rows = list(previous["assignments"]) if previous else None
-    problem = compile_problem(school, keep=last_rows)
-    check_fits(problem, workers)  # a school too large for this machine is refused before building
-    problem.withdrawal_cap = withdrawal_cap
-    problem.withdrawals_done = dict(withdrawals_done or {})
+    problem = _compile(school, last_rows, job.workers, withdrawal_cap, withdrawals_done)
     # The greedy rota comes first: a valid rota in well under a second, whatever follows.
     greedy = warm_start(problem, keep=last_rows) if hint else None
     pinned = any(pin.kind != "free" for pin in problem.pins)
-    if greedy is not None and not pinned and time_limit - (time.perf_counter() - started) < MIN_SEARCH_SECONDS:
-        # No time to build and search a model: the greedy rota, which keeps every hard rule, is the answer.
-        meta = _meta(school, input_digest, started, seed, workers, time_limit, None)
-        if workers == 1:
-            meta.update(seconds=0.0, clock="deterministic")
-        meta.update(status="feasible", source="greedy warm start (no time left to search)")
-        return Found(problem, meta, rows_of(problem, greedy))
+    if greedy is not None and not pinned and job.left() < MIN_SEARCH_SECONDS:
+        return _greedy_only(job, problem, greedy)
+    rm, tiers, start, size = _build(job, problem, last_rows, duty_history, greedy, tiered, log)
+    search = _search(job, problem, size, tiered, verbose, log, on_solution)
+    with stop_on_signal(search):
+        solution = solve_tiers(rm, tiers, start, search)
+    fallback = greedy if not pinned else None  # the greedy leaves pinned slots empty: no fallback then
+    return _read_back(job, rm, search, solution, size, fallback, last_rows, tiered)
+
+
+def _compile(
+    school: SchoolData,
+    last_rows: list[Row] | None,
+    workers: int,
+    withdrawal_cap: int | None,
+    withdrawals_done: dict[tuple[str, str], int] | None,
+) -> Problem:
+    """The compiled week, refused before building when too large for this machine."""
+    problem = compile_problem(school, keep=last_rows)
+    check_fits(problem, workers)
+    problem.withdrawal_cap = withdrawal_cap
+    problem.withdrawals_done = dict(withdrawals_done or {})
+    return problem
+
+
+def _greedy_only(job: Job, problem: Problem, greedy: TaskChoice) -> Found:
+    """No time to build and search a model: the greedy rota, which keeps every hard rule, is the answer."""
+    meta = search_meta(job, None)
+    if job.workers == 1:
+        meta.update(seconds=0.0, clock="deterministic")
+    meta.update(status="feasible", source="greedy warm start (no time left to search)")
+    return Found(problem, meta, rows_of(problem, greedy))
+
+
+def _build(
+    job: Job,
+    problem: Problem,
+    last_rows: list[Row] | None,
+    duty_history: dict[str, int] | None,
+    greedy: TaskChoice | None,
+    tiered: bool,
+    log: Callable[[str], None] | None,
+) -> tuple[RotaModel, list[Tier], list[int] | None, ModelSize]:
+    """The model, its tiers, the greedy rota as a complete start, and the model's size."""
     rm = build_model(problem, last_rows, duty_history)
     tiers = build_tiers(rm) if tiered else [_weighted_tier(rm)]
-    start = _start(rm, greedy, time_limit, started, log)
-    size = ModelSize(len(rm.cp.proto.variables), len(rm.cp.proto.constraints), time.perf_counter() - started)
+    start = _start(rm, greedy, job, log)
+    size = ModelSize(len(rm.cp.proto.variables), len(rm.cp.proto.constraints), time.perf_counter() - job.started)
     if log:
         log(f"model: {size.variables} variables, {size.constraints} constraints, built in {size.build_seconds:.2f} s")
+    return rm, tiers, start, size
+
+
+def _start(rm: RotaModel, greedy: TaskChoice | None, job: Job, log: Callable[[str], None] | None) -> list[int] | None:
+    """The greedy rota as a complete solution of the model, to start every tier from."""
+    if greedy is None:
+        return None
+    add_hint(rm, greedy)
+    # A complete hint is taken as CP-SAT's first solution at once; without it,
+    # CP-SAT's own completion of the decisions can land far from the greedy rota.
+    budget = max(1.0, job.left() / 3)
+    values = complete_hint(rm, budget)
+    if values is None and log:
+        log("the warm start could not be completed in time; CP-SAT starts from its decisions only")
+    return values
+
+
+def _search(
+    job: Job,
+    problem: Problem,
+    size: ModelSize,
+    tiered: bool,
+    verbose: bool,
+    log: Callable[[str], None] | None,
+    on_solution: Callable[[dict[str, Any]], None] | None,
+) -> Search:
+    """The search's settings and clock, within what is left of the time limit."""
     # The time limit covers the whole job. Measured on a 74,000-variable school:
     # CP-SAT takes ~1.7 s beyond its limit to load the model, and writing up the
     # rota (reasons, KPIs, the file) ~1.2 s more; both grow with the model.
-    clock = Clock(time_limit, started, workers == 1, reserve=0.3 + size.variables / 30_000)
-    search = Search(
+    clock = Clock(job.time_limit, job.started, job.workers == 1, reserve=0.3 + size.variables / 30_000)
+    return Search(
         clock,
-        seed,
-        workers,
+        job.seed,
+        job.workers,
         presolve=size.variables <= PRESOLVE_MAX_VARIABLES,
         verbose=verbose,
         log=log,
@@ -186,45 +253,6 @@ def find(
         known_bound=_own_bound(problem, clock) if tiered else None,
         trimmed=bool(problem.trimmed),
     )
-    with _stop_on_signal(search):
-        solution = solve_tiers(rm, tiers, start, search)
-    meta = _meta(school, input_digest, started, seed, workers, time_limit, size)
-    if workers == 1:
-        # Reproducible mode: the search's deterministic time (work units of about a
-        # second), so the same input, seed and one worker write a byte-identical rota.
-        meta.update(seconds=round(clock.spent, 2), clock="deterministic")
-    if search.stopped:
-        meta["interrupted"] = True
-    fallback = greedy if not pinned else None  # the greedy leaves pinned slots empty: no fallback then
-    if solution is None:
-        if fallback is None or search.conflict:
-            # Demands are soft, so only pins can make a week impossible: name a conflicting set.
-            if search.conflict:
-                meta["conflict"] = [rm.pin_literals[i] for i in search.conflict if i in rm.pin_literals]
-            return Found(problem, meta, None)
-        meta.update(status="feasible", source="greedy warm start (CP-SAT found no better rota in time)")
-        return Found(problem, meta, rows_of(problem, fallback))
-    rows = extract_rows(rm, solution)
-    _describe_search(meta, rm, search, solution, tiered)
-    if last_rows is not None:
-        meta["changes"] = changes(last_rows, rows)
-    return Found(problem, meta, rows, search.results)
-
-
-def _start(
-    rm: RotaModel, greedy: TaskChoice | None, time_limit: float, started: float, log: Callable[[str], None] | None
-) -> list[int] | None:
-    """The greedy rota as a complete solution of the model, to start every tier from."""
-    if greedy is None:
-        return None
-    add_hint(rm, greedy)
-    # A complete hint is taken as CP-SAT's first solution at once; without it,
-    # CP-SAT's own completion of the decisions can land far from the greedy rota.
-    budget = max(1.0, (time_limit - (time.perf_counter() - started)) / 3)
-    values = complete_hint(rm, budget)
-    if values is None and log:
-        log("the warm start could not be completed in time; CP-SAT starts from its decisions only")
-    return values
 
 
 def _own_bound(problem: Problem, clock: Clock) -> Callable[[Tier, int], int | None]:
@@ -248,251 +276,35 @@ def _weighted_tier(rm: RotaModel) -> Tier:
     return Tier("weighted", None, None, "weighted penalty", value, 2**50)
 
 
-def _describe_search(meta: dict[str, Any], rm: RotaModel, search: Search, solution: list[int], tiered: bool) -> None:
-    """meta: each tier's result, the overall status, the first unproven tier's gap, the terms."""
-    results = search.results
-    terms = objective_terms(rm, solution)
-    objective = round(sum(terms.values()), 2)
-    meta.update(status=overall_status(results), gap=gap_of(results), objective=objective)
-    if tiered:
-        meta["tiers"] = [r.to_dict() for r in results]
-    else:
-        weighted = results[0] if results else None
-        bound = weighted.bound if weighted and weighted.bound is not None else None
-        meta["bound"] = None if bound is None else round(bound / WEIGHT_SCALE, 2)
-    meta["objective_terms"] = terms
-
-
-MIN_SEARCH_SECONDS = 1.0  # less time than this left after the greedy rota: return it
-
-
-def _meta(
-    school: SchoolData,
-    input_digest: str,
-    started: float,
-    seed: int,
-    workers: int,
-    time_limit: float,
-    size: ModelSize | None,
-) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "tool": "tasched",
-        "version": __version__,
-        "school": school.school.name,
-        "format_version": 1,
-        "input_digest": input_digest,
-        "status": "no_rota",
-        "objective": None,
-        "bound": None,
-        "gap": None,
-        "seconds": round(time.perf_counter() - started, 2),
-        "seed": seed,
-        "workers": workers,
-        "time_limit": time_limit,
-    }
-    if size is not None:
-        meta["model"] = {"variables": size.variables, "constraints": size.constraints}
-    return meta
-
-
-def objective_terms(rm: RotaModel, solution: list[int]) -> dict[str, float]:
-    """The weighted objective split by the family that registered each penalty."""
-    totals = {family: solution[var.index] / WEIGHT_SCALE for family, var in rm.family_totals.items()}
-    return {family: round(value, 2) for family, value in sorted(totals.items()) if value}
-
-
-def changes(before: list[Row], after: list[Row]) -> dict[str, Any]:
-    """How a re-solved rota differs from the previous one: rows kept, dropped, added, and for whom."""
-
-    def key(row: Row) -> tuple[str, str, str, str, str]:
-        return (str(row["staff"]), str(row["day"]), str(row["slot"]), str(row["task"]), str(row.get("mode")))
-
-    old, new = {key(r) for r in before}, {key(r) for r in after}
-    moved = (old - new) | (new - old)
-    return {
-        "rows_kept": len(old & new),
-        "rows_removed": len(old - new),
-        "rows_added": len(new - old),
-        "staff_affected": sorted({k[0] for k in moved}),
-        "pupils_affected": sorted({k[3][6:] for k in moved if k[3].startswith("pupil:")}),
-    }
-
-
-def add_hint(rm: RotaModel, greedy: TaskChoice) -> None:
-    """Hint every decision variable with the greedy rota (1 where it assigns, else 0).
-
-    Written to the proto directly: a school has tens of thousands of decision variables.
-    """
-    held = {(i, t) for (_, i, t) in greedy.deliver}
-    leads = {(a, i) for (a, i, _) in greedy.deliver}
-    families: list[tuple[dict[Any, cp_model.IntVar], set[Any]]] = [
-        (rm.class_support, greedy.class_support),
-        (rm.ehcp, greedy.ehcp),
-        (rm.deliver, greedy.deliver),
-        (rm.session, held),
-        (rm.lead, leads),
-        (rm.duty, greedy.duty),
-        (rm.medical_cover, greedy.medical_cover),
-        (rm.liaison, greedy.liaison),
-        (rm.cover, greedy.cover),
-    ]
-    rm.cp.clear_hints()
-    indices: list[int] = []
-    values: list[int] = []
-    for variables, chosen in families:
-        for key, var in variables.items():
-            indices.append(var.index)
-            values.append(int(key in chosen))
-    hint = rm.cp.proto.solution_hint
-    hint.vars.extend(indices)
-    hint.values.extend(values)
-
-
-def complete_hint(rm: RotaModel, seconds: float = 10) -> list[int] | None:
-    """Turn the decision hint into a complete one, so CP-SAT starts from it at once.
-
-    With the decisions fixed, presolve settles every derived variable (groups,
-    flags, shortfall amounts) at its best value in well under a second (measured:
-    0.6 s for a 74,000-variable special school, against 2 s and a poor objective
-    without presolve). Returns the full assignment, or None if the hint is not a
-    valid rota.
-    """
-    completer = cp_model.CpSolver()
-    params = completer.parameters
-    params.fix_variables_to_their_hinted_value = True
-    params.num_workers = 1
-    params.max_time_in_seconds = seconds
-    if completer.solve(rm.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    values = list(completer.response_proto.solution)
-    rm.cp.clear_hints()
-    hint = rm.cp.proto.solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
-    return values
-
-
-@contextlib.contextmanager
-def _stop_on_signal(search: Search) -> Iterator[None]:
-    """Ctrl-C or SIGTERM stops the search; the best rota found so far is kept.
-
-    While CP-SAT runs, the main thread is inside C++ and Python signal handlers
-    wait for it to return. The signal's wake-up byte reaches a socket at once, so a
-    watcher thread hears it and asks CP-SAT to stop.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    reader, writer = socket.socketpair()
-    writer.setblocking(False)
-    finished = threading.Event()
-
-    def watch() -> None:
-        while True:
-            try:
-                reader.recv(1)
-            except OSError:
-                return
-            if finished.is_set():
-                return
-            search.stop()
-
-    def record(signum: int, frame: object) -> None:
-        pass  # the watcher thread has already acted on the wake-up byte
-
-    previous = {sig: signal.signal(sig, record) for sig in (signal.SIGINT, signal.SIGTERM)}
-    old_fd = signal.set_wakeup_fd(writer.fileno())
-    watcher = threading.Thread(target=watch, name="tasched-signal-watch", daemon=True)
-    watcher.start()
-    try:
-        yield
-    finally:
-        signal.set_wakeup_fd(old_fd)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        finished.set()
-        with contextlib.suppress(OSError):
-            writer.send(b"\0")
-        watcher.join(timeout=1)
-        reader.close()
-        writer.close()
-
-
-def extract_rows(rm: RotaModel, solution: list[int]) -> list[Row]:
-    """The rota's rows, read from a solution of the model (a value per variable)."""
-
-    def chosen(variables: dict[Any, cp_model.IntVar]) -> set[Any]:
-        return {key for key, var in variables.items() if solution[var.index]}
-
-    picked = TaskChoice(
-        class_support=chosen(rm.class_support),
-        ehcp=chosen(rm.ehcp),
-        deliver=chosen(rm.deliver),
-        duty=chosen(rm.duty),
-        medical_cover=chosen(rm.medical_cover),
-        liaison=chosen(rm.liaison),
-        cover=chosen(rm.cover),
-    )
-    return rows_of(rm.problem, picked)
-
-
-def rows_of(prob: Problem, rota: TaskChoice) -> list[Row]:
-    """The rota's rows: one per adult, slot and task, sorted by adult then time."""
-    rows: list[tuple[tuple[int, int, str], Row]] = []
-
-    def add(
-        a: int, t: int, task: str, mode: str | None = None, pupils: list[str] | None = None, room: str | None = None
-    ) -> None:
-        slot = prob.slots[t]
-        row: Row = {
-            "staff": prob.adults[a].id,
-            "day": slot.day_id,
-            "slot": slot.slot_id,
-            "task": task,
-            "mode": mode,
-            "pupils": pupils or [],
-            "room": room,
-        }
-        rows.append(((a, t, task), row))
-
-    for a, k, t in rota.class_support:
-        add(a, t, f"class:{prob.supports[k].class_id}")
-    for a, c, t in rota.medical_cover:
-        add(a, t, f"class:{c}")
-    for a, p, t, mode in rota.ehcp:
-        pupil_id = prob.pupils[p].id
-        add(a, t, f"pupil:{pupil_id}", mode, [pupil_id])
-    rooms = _assign_rooms(prob, {(i, t) for (_, i, t) in rota.deliver})
-    for a, i, t in rota.deliver:
-        iv = prob.interventions[i]
-        add(a, t, f"intervention:{iv.id}", None, [prob.pupils[p].id for p in iv.pupils], rooms.get((i, t)))
-    for a, j, t in rota.duty:
-        add(a, t, f"duty:{prob.duties[j].id}")
-    for a, c, t in rota.cover:
-        add(a, t, f"cover:{c}")
-    for a, k, t in rota.liaison:
-        add(a, t, f"liaison:{prob.teachers[k].id}")
-    rows.sort(key=lambda item: item[0])
-    return [row for _, row in rows]
-
-
-def _assign_rooms(prob: Problem, sessions: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """Give each session that needs a room one of its kind, filling rooms in id order.
-
-    The model already keeps sessions within the kind's total capacity, so this never fails.
-    """
-    rooms_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for room in sorted(prob.data.rooms, key=lambda r: r.id):
-        rooms_of[room.kind].append((room.id, room.capacity))
-    given: dict[tuple[int, int], str] = {}
-    used: dict[tuple[str, int], int] = defaultdict(int)
-    for i, t in sorted(sessions):
-        kind = prob.interventions[i].room_kind
-        if kind is None:
-            continue
-        for room_id, capacity in rooms_of[kind]:
-            if used[room_id, t] < capacity:
-                used[room_id, t] += 1
-                given[i, t] = room_id
-                break
-    return given
+def _read_back(
+    job: Job,
+    rm: RotaModel,
+    search: Search,
+    solution: list[int] | None,
+    size: ModelSize,
+    fallback: TaskChoice | None,
+    last_rows: list[Row] | None,
+    tiered: bool,
+) -> Found:
+    """The rows found and the search's account; the greedy rota when CP-SAT found none."""
+    problem = rm.problem
+    meta = search_meta(job, size)
+    if job.workers == 1:
+        # Reproducible mode: the search's deterministic time (work units of about a
+        # second), so the same input, seed and one worker write a byte-identical rota.
+        meta.update(seconds=round(search.clock.spent, 2), clock="deterministic")
+    if search.stopped:
+        meta["interrupted"] = True
+    if solution is None:
+        if fallback is None or search.conflict:
+            # Demands are soft, so only pins can make a week impossible: name a conflicting set.
+            if search.conflict:
+                meta["conflict"] = [rm.pin_literals[i] for i in search.conflict if i in rm.pin_literals]
+            return Found(problem, meta, None)
+        meta.update(status="feasible", source="greedy warm start (CP-SAT found no better rota in time)")
+        return Found(problem, meta, rows_of(problem, fallback))
+    rows = extract_rows(rm, solution)
+    describe_search(meta, rm, search, solution, tiered)
+    if last_rows is not None:
+        meta["changes"] = changes(last_rows, rows)
+    return Found(problem, meta, rows, search.results)
