@@ -7,9 +7,8 @@ of EHC delivery alone with GLOP (PDLP on the largest): every rota that keeps the
 the relaxation, so its optimum is a lower bound on the EHC minutes short of any
 rota. When the best rota's EHC shortfall equals the bound, the tier is optimal.
 
-The bound is taken from the LP solver's dual values, not its objective: for any duals, the
-Lagrangian minimised over the variables' box is a lower bound (Neumaier and
-Shcherbina's safe bound), so GLOP's tolerances cannot make the bound invalid. Every
+The bound is taken from the LP solver's dual values, not its objective (a safe bound,
+see :mod:`tasched.solver.lp`), so GLOP's tolerances cannot make it invalid. Every
 rota's shortfall is a whole number of minutes, so the bound is rounded up.
 """
 
@@ -18,20 +17,14 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from ortools.linear_solver import pywraplp
-
-from tasched.problem.compile import Problem
+from tasched.problem.compile import InterventionInfo, Problem, PupilInfo
+from tasched.solver.lp import Relaxation
 
 __all__ = ["ehc_shortfall_bound"]
 
 IN_CLASS, WITHDRAWN = "in_class", "withdrawn"  # as tasched.solver.model
-INF = math.inf
-# Measured on benchmarks/instances (2 cores): GLOP is quicker up to special-100's ~560,000
-# nonzeros, PDLP on special-200's 1.1 million (14 s against GLOP's 30 s and more).
-PDLP_FIRST_NONZEROS = 800_000
-FIRST_SHARE = 0.6  # of the time left, for the first solver; the other has the rest
 
 
 def ehc_shortfall_bound(problem: Problem, time_limit: float = 30.0) -> int | None:
@@ -76,7 +69,7 @@ def ehc_shortfall_bound(problem: Problem, time_limit: float = 30.0) -> int | Non
     weakens the bound; none is added that a rota need not satisfy.
     """
     started = time.perf_counter()
-    lp = _Relaxation()
+    lp = Relaxation()
     _build(problem, lp)
     if not lp.objective:
         return 0  # no EHC plan asks for any minutes
@@ -90,91 +83,10 @@ def ehc_shortfall_bound(problem: Problem, time_limit: float = 30.0) -> int | Non
     return max(0, math.ceil(value - 1e-6 * max(1.0, abs(value))))
 
 
-class _Relaxation:
-    """A linear programme kept as plain lists (to check GLOP's duals), solved by GLOP."""
-
-    def __init__(self) -> None:
-        self.lower: list[float] = []
-        self.upper: list[float] = []
-        self.objective: dict[int, float] = {}
-        self.rows: list[tuple[float, float, list[int], list[float]]] = []
-
-    def var(self, upper: float, lower: float = 0.0) -> int:
-        self.lower.append(lower)
-        self.upper.append(upper)
-        return len(self.lower) - 1
-
-    def row(self, terms: Iterable[tuple[int, float]], lower: float = -INF, upper: float = INF) -> None:
-        merged: dict[int, float] = defaultdict(float)
-        for j, c in terms:
-            merged[j] += c
-        self.rows.append((lower, upper, list(merged), list(merged.values())))
-
-    def row_if_binding(self, terms: list[tuple[int, float]], upper: float) -> None:
-        """sum(terms) <= upper, written only when the variables' bounds allow more."""
-        if sum(c * self.upper[j] for j, c in terms) > upper:
-            self.row(terms, upper=upper)
-
-    def solve(self, time_limit: float) -> float | None:
-        """The safe bound from the first solver to reach an optimum: GLOP (simplex) first,
-        PDLP (first-order, quicker on the largest) first above `PDLP_FIRST_NONZEROS`."""
-        started = time.perf_counter()
-        nonzeros = sum(len(index) for _, _, index, _ in self.rows)
-        order = ("PDLP", "GLOP") if nonzeros > PDLP_FIRST_NONZEROS else ("GLOP", "PDLP")
-        for attempt, name in enumerate(order):
-            left = time_limit - (time.perf_counter() - started)
-            if left <= 0:
-                return None
-            value = self._solve_with(name, left * (FIRST_SHARE if attempt == 0 else 1.0))
-            if value is not None:
-                return value
-        return None
-
-    def _solve_with(self, name: str, time_limit: float) -> float | None:
-        solver = pywraplp.Solver.CreateSolver(name)
-        if solver is None:
-            return None
-        infinity = solver.infinity()
-        variables = [solver.NumVar(lo, up, "") for lo, up in zip(self.lower, self.upper, strict=True)]
-        constraints = []
-        for lo, up, index, coefs in self.rows:
-            ct = solver.Constraint(-infinity if lo == -INF else lo, infinity if up == INF else up)
-            for j, c in zip(index, coefs, strict=True):
-                ct.SetCoefficient(variables[j], c)
-            constraints.append(ct)
-        objective = solver.Objective()
-        for j, c in self.objective.items():
-            objective.SetCoefficient(variables[j], c)
-        objective.SetMinimization()
-        solver.SetTimeLimit(max(1, int(time_limit * 1000)))
-        if solver.Solve() != pywraplp.Solver.OPTIMAL:
-            return None
-        return self.safe_bound([ct.dual_value() for ct in constraints])
-
-    def safe_bound(self, duals: list[float]) -> float:
-        """min c·x over the box, for any duals y: c·x = (c - Aᵀy)·x + y·(Ax), each part
-        bounded below by its own bounds. Valid whatever y is, so GLOP's tolerances
-        (or its sign conventions) can only weaken it."""
-        reduced = [0.0] * len(self.lower)
-        for j, c in self.objective.items():
-            reduced[j] = c
-        total = 0.0
-        for (lo, up, index, coefs), y in zip(self.rows, duals, strict=True):
-            if (y > 0 and lo == -INF) or (y < 0 and up == INF):
-                continue  # that side is unbounded: this row contributes nothing (y taken as 0)
-            if y == 0:
-                continue
-            total += y * lo if y > 0 else y * up
-            for j, c in zip(index, coefs, strict=True):
-                reduced[j] -= y * c
-        for d, lo, up in zip(reduced, self.lower, self.upper, strict=True):
-            total += min(d * lo, d * up)
-        return total
+Kind = tuple[set[int], int, set[frozenset[str]], int]  # (works, cap per adult, skill sets held, count)
 
 
-def _adult_kinds(
-    prob: Problem, skill_sets: set[frozenset[str]]
-) -> list[tuple[set[int], int, set[frozenset[str]], int]]:
+def _adult_kinds(prob: Problem, skill_sets: set[frozenset[str]]) -> list[Kind]:
     """Adults alike for this relaxation: the same working slots, the same cap, and able to
     give the same plans and sessions. One kind is (works, cap per adult, skill sets held, count)."""
     kinds: dict[tuple[frozenset[int], int, frozenset[frozenset[str]]], int] = defaultdict(int)
@@ -184,63 +96,100 @@ def _adult_kinds(
     return [(set(works), cap, set(held), count) for (works, cap, held), count in kinds.items()]
 
 
-def _build(prob: Problem, lp: _Relaxation) -> None:
-    minutes = [s.minutes for s in prob.slots]
+@dataclass
+class _Ehc:
+    """The relaxation's index: pupils with plans, sessions counting for EHC, kinds of adult,
+    and the LP's variables as they are made (each a column index of `Relaxation`)."""
+
+    prob: Problem
+    lp: Relaxation
+    planned: list[PupilInfo]
+    counting: list[InterventionInfo]  # count for EHC and have a pupil with a plan
+    kinds: list[Kind]
+    count: list[int]  # adults of each kind
+    planned_ids: set[int]
+    deliverers: dict[tuple[int, int], list[int]] = field(default_factory=dict)  # (intervention, slot) -> kinds
+    y: dict[tuple[int, int, int, str], int] = field(default_factory=dict)  # (kind, pupil, slot, mode)
+    session: dict[tuple[int, int], int] = field(default_factory=dict)  # (intervention, slot)
+    deliver: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (kind, intervention, slot)
+    supported: dict[tuple[int, int, str], list[tuple[int, float]]] = field(default_factory=dict)
+
+    def eligible(self, skills: frozenset[str], t: int) -> list[int]:
+        """Kinds of adult who may serve then: compile's rule, without any candidate limit."""
+        return [g for g, (works, _, held, _) in enumerate(self.kinds) if t in works and skills in held]
+
+
+def _build(prob: Problem, lp: Relaxation) -> None:
+    ehc = _index(prob, lp)
+    candidates, blocked = _candidates(ehc)
+    _variables(ehc, candidates, blocked)
+    _supported(ehc)
+    _one_place(ehc)
+    _sessions(ehc)
+    _whereabouts(ehc)
+    _max_share(ehc)
+    _delivered(ehc)
+
+
+def _index(prob: Problem, lp: Relaxation) -> _Ehc:
     planned = [p for p in prob.pupils if p.ehcp is not None and p.ehcp.required_minutes > 0]
     planned_ids = {p.index for p in planned}
     # Interventions that count for EHC and have a pupil with a plan; the rest can only use adults up.
     counting = [iv for iv in prob.interventions if iv.counts_for_ehcp and planned_ids & set(iv.pupils)]
     skill_sets = {p.ehcp.skills for p in planned if p.ehcp} | {iv.skills for iv in counting}
     kinds = _adult_kinds(prob, skill_sets)
-    count = [k for *_, k in kinds]
+    ehc = _Ehc(prob, lp, planned, counting, kinds, [k for *_, k in kinds], planned_ids)
+    ehc.deliverers = {(iv.index, t): ehc.eligible(iv.skills, t) for iv in counting for t in iv.slots}
+    return ehc
 
-    def eligible(skills: frozenset[str], t: int) -> list[int]:
-        """Kinds of adult who may serve then: compile's rule, without any candidate limit."""
-        return [g for g, (works, _, held, _) in enumerate(kinds) if t in works and skills in held]
 
-    deliverers = {(iv.index, t): eligible(iv.skills, t) for iv in counting for t in iv.slots}
-
-    # Candidates per pupil, slot and mode; a pupil with fewer possible adults than min_staff gets none.
+def _candidates(ehc: _Ehc) -> tuple[dict[tuple[int, int, str], list[int]], set[int]]:
+    """Kinds able to support each pupil, slot and mode; and the interventions none of whose
+    sessions can be held. A pupil with fewer possible adults than min_staff gets none."""
+    count = ehc.count
     candidates: dict[tuple[int, int, str], list[int]] = {}
-    blocked: set[int] = set()  # interventions none of whose sessions can be held (min_staff)
-    for pupil in planned:
+    blocked: set[int] = set()
+    for pupil in ehc.planned:
         plan = pupil.ehcp
         assert plan is not None
         mine: dict[tuple[int, int, str], list[int]] = {}
         for t in plan.slots:
-            able = eligible(plan.skills, t)
+            able = ehc.eligible(plan.skills, t)
             for mode in plan.modes:
                 if able and (mode == WITHDRAWN or t in pupil.place):
                     mine[pupil.index, t, mode] = able
         reach = {g for able in mine.values() for g in able}
-        own = [iv for iv in counting if pupil.index in iv.pupils]
-        reach |= {g for iv in own for t in iv.slots for g in deliverers[iv.index, t]}
+        own = [iv for iv in ehc.counting if pupil.index in iv.pupils]
+        reach |= {g for iv in own for t in iv.slots for g in ehc.deliverers[iv.index, t]}
         if plan.min_staff > 1 and sum(count[g] for g in reach) < plan.min_staff:
             blocked |= {iv.index for iv in own}  # any contact at all would break min_staff
             continue
         candidates.update(mine)
+    return candidates, blocked
 
-    # Decision fractions, summed over the adults of a kind.
-    y: dict[tuple[int, int, int, str], int] = {}  # (kind, pupil, slot, mode)
+
+def _variables(ehc: _Ehc, candidates: dict[tuple[int, int, str], list[int]], blocked: set[int]) -> None:
+    """Decision fractions, summed over the adults of a kind: support, sessions held, sessions delivered."""
+    prob, lp, count = ehc.prob, ehc.lp, ehc.count
     for (p, t, mode), able in candidates.items():
         at_once = 2 if prob.pupils[p].ehcp.adults == 2 else 1  # type: ignore[union-attr]
         for g in able:
-            y[g, p, t, mode] = lp.var(float(min(count[g], at_once)))
-    session: dict[tuple[int, int], int] = {}
-    deliver: dict[tuple[int, int, int], int] = {}  # (kind, intervention, slot)
-    for iv in counting:
+            ehc.y[g, p, t, mode] = lp.var(float(min(count[g], at_once)))
+    for iv in ehc.counting:
         if iv.index in blocked:
             continue
         for t in iv.slots:
-            if deliverers[iv.index, t]:
-                session[iv.index, t] = lp.var(1.0)
-                for g in deliverers[iv.index, t]:
-                    deliver[g, iv.index, t] = lp.var(1.0)
+            if ehc.deliverers[iv.index, t]:
+                ehc.session[iv.index, t] = lp.var(1.0)
+                for g in ehc.deliverers[iv.index, t]:
+                    ehc.deliver[g, iv.index, t] = lp.var(1.0)
 
-    # Supported: a 1:1 slot is the sum of its adults, a 2:1 slot needs two of them.
-    supported: dict[tuple[int, int, str], list[tuple[int, float]]] = {}
+
+def _supported(ehc: _Ehc) -> None:
+    """Supported: a 1:1 slot is the sum of its adults, a 2:1 slot needs two of them."""
+    prob, lp, count = ehc.prob, ehc.lp, ehc.count
     by_pupil_slot: dict[tuple[int, int, str], list[tuple[int, int]]] = defaultdict(list)
-    for (g, p, t, mode), j in y.items():
+    for (g, p, t, mode), j in ehc.y.items():
         by_pupil_slot[p, t, mode].append((g, j))
     for (p, t, mode), shares in by_pupil_slot.items():
         plan = prob.pupils[p].ehcp
@@ -251,44 +200,58 @@ def _build(prob: Problem, lp: _Relaxation) -> None:
             for g, j in shares:
                 if count[g] == 1:  # an adult is there only when the pupil is supported
                     lp.row([(j, 1.0), (s, -1.0)], upper=0.0)
-            supported[p, t, mode] = [(s, 1.0)]
+            ehc.supported[p, t, mode] = [(s, 1.0)]
         else:
-            supported[p, t, mode] = [(j, 1.0) for _, j in shares]
+            ehc.supported[p, t, mode] = [(j, 1.0) for _, j in shares]
 
-    # One place per adult and slot; pooled groups.
+
+def _one_place(ehc: _Ehc) -> None:
+    """One place per adult and slot; pooled groups; contracted hours per kind."""
+    prob, lp, count = ehc.prob, ehc.lp, ehc.count
+    minutes = [s.minutes for s in prob.slots]
     groups: dict[tuple[int, int, str], list[tuple[int, int]]] = defaultdict(list)
-    for (g, p, t, mode), j in y.items():
+    for (g, p, t, mode), j in ehc.y.items():
         where = prob.pupils[p].place[t] if mode == IN_CLASS else WITHDRAWN
         groups[g, t, where].append((p, j))
     places: dict[tuple[int, int], list[int]] = defaultdict(list)
     for (g, t, _), members in groups.items():
         if len(members) == 1:
             places[g, t].append(members[0][1])
-            continue
-        z = lp.var(float(count[g]))
-        caps = {p: prob.pupils[p].ehcp.group_max for p, _ in members}  # type: ignore[union-attr]
-        widest = min(max(caps.values()), len(members))
-        lp.row([(j, 1.0 / caps[p]) for p, j in members] + [(z, -1.0)], upper=0.0)
-        lp.row([(j, 1.0) for _, j in members] + [(z, -float(widest))], upper=0.0)
-        for p, j in members:
-            if caps[p] > 1:
-                lp.row([(j, 1.0), (z, -1.0)], upper=0.0)
-        places[g, t].append(z)
-    for (g, _, t), j in deliver.items():
+        else:
+            places[g, t].append(_group(ehc, g, members))
+    for (g, _, t), j in ehc.deliver.items():
         places[g, t].append(j)
     per_kind: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for (g, t), js in places.items():
         lp.row_if_binding([(j, 1.0) for j in js], float(count[g]))
         per_kind[g].extend((j, float(minutes[t])) for j in js)
     for g, terms in per_kind.items():
-        lp.row_if_binding(terms, float(count[g] * kinds[g][1]))
+        lp.row_if_binding(terms, float(count[g] * ehc.kinds[g][1]))
 
-    # Interventions: sessions a week, one deliverer a session, one a day, rooms.
+
+def _group(ehc: _Ehc, g: int, members: list[tuple[int, int]]) -> int:
+    """A pooled group's place: within every member's group_max, a one-to-one pupil alone."""
+    prob, lp = ehc.prob, ehc.lp
+    z = lp.var(float(ehc.count[g]))
+    caps = {p: prob.pupils[p].ehcp.group_max for p, _ in members}  # type: ignore[union-attr]
+    widest = min(max(caps.values()), len(members))
+    lp.row([(j, 1.0 / caps[p]) for p, j in members] + [(z, -1.0)], upper=0.0)
+    lp.row([(j, 1.0) for _, j in members] + [(z, -float(widest))], upper=0.0)
+    for p, j in members:
+        if caps[p] > 1:
+            lp.row([(j, 1.0), (z, -1.0)], upper=0.0)
+    return z
+
+
+def _sessions(ehc: _Ehc) -> None:
+    """Interventions: sessions a week, one deliverer a session, one a day, rooms."""
+    prob, lp = ehc.prob, ehc.lp
     by_kind_slot: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for iv in counting:
-        held = [(t, session[iv.index, t]) for t in iv.slots if (iv.index, t) in session]
+    for iv in ehc.counting:
+        held = [(t, ehc.session[iv.index, t]) for t in iv.slots if (iv.index, t) in ehc.session]
         for t, j in held:
-            lp.row([(deliver[g, iv.index, t], 1.0) for g in deliverers[iv.index, t]] + [(j, -1.0)], 0.0, 0.0)
+            delivered = [(ehc.deliver[g, iv.index, t], 1.0) for g in ehc.deliverers[iv.index, t]]
+            lp.row([*delivered, (j, -1.0)], 0.0, 0.0)
             if iv.room_kind is not None:
                 by_kind_slot[iv.room_kind, t].append(j)
         if len(held) > iv.sessions:
@@ -303,13 +266,16 @@ def _build(prob: Problem, lp: _Relaxation) -> None:
     for (room, _), js in by_kind_slot.items():
         lp.row_if_binding([(j, 1.0) for j in js], float(prob.room_capacity.get(room, 0)))
 
-    # Pupil whereabouts and the withdrawal limit (every pupil in a session, with a plan or not).
+
+def _whereabouts(ehc: _Ehc) -> None:
+    """Pupil whereabouts and the withdrawal limit (every pupil in a session, with a plan or not)."""
+    prob, lp = ehc.prob, ehc.lp
     sessions_of: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # (pupil, slot) -> [(iv, var)]
-    for (i, t), j in session.items():
+    for (i, t), j in ehc.session.items():
         for p in prob.interventions[i].pupils:
             sessions_of[p, t].append((i, j))
     here: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
-    for (p, t, _), terms in supported.items():
+    for (p, t, _), terms in ehc.supported.items():
         here[p, t].extend(terms)
     for (p, t), held_then in sessions_of.items():
         here[p, t].extend((j, 1.0) for _, j in held_then)
@@ -317,20 +283,23 @@ def _build(prob: Problem, lp: _Relaxation) -> None:
         if len(terms) > 1:
             lp.row(terms, upper=1.0)
     out_of_class: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for (p, t, mode), terms in supported.items():
+    for (p, t, mode), terms in ehc.supported.items():
         if mode == WITHDRAWN and t in prob.pupils[p].place:
-            out_of_class[p].extend((j, c * minutes[t]) for j, c in terms)
+            out_of_class[p].extend((j, c * prob.slots[t].minutes) for j, c in terms)
     for (p, t), held_then in sessions_of.items():
         if t in prob.pupils[p].place:
             out_of_class[p].extend((j, float(prob.interventions[i].minutes)) for i, j in held_then)
     for p, terms in out_of_class.items():
         lp.row_if_binding(terms, float(prob.pupils[p].max_withdrawal_minutes))
 
-    # max_share per adult and pupil: EHC support plus EHC-counting sessions delivered.
+
+def _max_share(ehc: _Ehc) -> None:
+    """max_share per adult and pupil: EHC support plus EHC-counting sessions delivered."""
+    prob, lp, count, planned_ids = ehc.prob, ehc.lp, ehc.count, ehc.planned_ids
     contact: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
-    for (g, p, t, _), j in y.items():
-        contact[g, p].append((j, float(minutes[t])))
-    for (g, i, _), j in deliver.items():
+    for (g, p, t, _), j in ehc.y.items():
+        contact[g, p].append((j, float(prob.slots[t].minutes)))
+    for (g, i, _), j in ehc.deliver.items():
         iv = prob.interventions[i]
         for p in iv.pupils:
             if p in planned_ids:
@@ -339,15 +308,18 @@ def _build(prob: Problem, lp: _Relaxation) -> None:
         share = prob.pupils[p].ehcp.max_share_minutes  # type: ignore[union-attr]
         lp.row_if_binding(terms, float(count[g] * share))
 
-    # Delivered minutes, the over-support cap, and the minutes short (the objective).
+
+def _delivered(ehc: _Ehc) -> None:
+    """Delivered minutes, the over-support cap, and the minutes short (the objective)."""
+    prob, lp, planned_ids = ehc.prob, ehc.lp, ehc.planned_ids
     delivered: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for (p, t, _), terms in supported.items():
-        delivered[p].extend((j, c * minutes[t]) for j, c in terms)
-    for (i, _), j in session.items():
+    for (p, t, _), terms in ehc.supported.items():
+        delivered[p].extend((j, c * prob.slots[t].minutes) for j, c in terms)
+    for (i, _), j in ehc.session.items():
         for p in prob.interventions[i].pupils:
             if p in planned_ids:
                 delivered[p].append((j, float(prob.interventions[i].minutes)))
-    for pupil in planned:
+    for pupil in ehc.planned:
         plan = pupil.ehcp
         assert plan is not None
         required = float(plan.required_minutes)
