@@ -17,7 +17,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from tasched.input.introspect import model_class
-from tasched.input.model import Calendar, Phase, School, SchoolData, Slot, SlotKind
+from tasched.input.model import PUPIL_NAME_KEYS, Calendar, Phase, School, SchoolData, Slot, SlotKind
 from tasched.input.when import nearest
 
 
@@ -59,9 +59,6 @@ class Partial:
         if section in self.broken:
             return None
         return set(ids) | self.ghosts.get(section, set())
-
-
-_NAME_KEYS = ("name", "first_name", "surname", "last_name", "full_name", "dob", "date_of_birth")
 
 
 def salvage(raw: Any) -> Partial | None:
@@ -159,7 +156,7 @@ def _drop_unknown_fields(value: Any, error: ValidationError) -> bool:
         elif details["type"] == "value_error" and "carry no `" in details["msg"]:
             parent = _at(value, loc)
             if isinstance(parent, dict):
-                for key in _NAME_KEYS:
+                for key in PUPIL_NAME_KEYS:
                     if key in parent:
                         del parent[key]
                         dropped = True
