@@ -241,3 +241,28 @@ def test_verifier_checks_cover_rows() -> None:
         "T at Mon P1 covers Y3, but role TA2 may not cover (rules.cover.roles)",
         "H at Mon P2 covers Y3, but no lesson of Y3 then has an absent teacher",
     ], found
+
+
+def test_a_teachers_absence_on_the_monday_re_solve_moves_as_few_adults_as_possible() -> None:
+    """Last week's rota, then JB away at Mon P1: one HLTA covers and nothing else moves but
+    the support that HLTA leaves (taken up by whoever is free)."""
+    sections: dict[str, Any] = {
+        "days": ("Mon", "Tue"),
+        "staff": [{"id": f"H{i}", "role": "HLTA", "hours": 8} for i in (1, 2)]
+        + [{"id": f"T{i}", "role": "TA2", "hours": 8} for i in (1, 2)],
+        "teachers": [{"id": "JB"}, {"id": "KL"}],
+        "classes": [{"id": "Y3", "teacher": "JB"}, {"id": "Y4", "teacher": "KL"}],
+        "lessons": [{"class": "Y3", "when": "P1, P2, P3", "subject": "Ma"},
+                    {"class": "Y4", "when": "P1, P2, P3", "subject": "En"}],
+        "support": [{"class": "Y3", "staff": 1}, {"class": "Y4", "staff": 1}],
+    }  # fmt: skip
+    last_week = solve_ok(make_school(**sections)).to_dict()
+    rota = solve_ok(make_school(**sections, teacher_absences=[{"teacher": "JB", "when": "Mon P1"}]), previous=last_week)
+    assert [c.split()[1:] for c in covers(rota)] == [["P1", "cover:Y3"]], show(rota)
+
+    def keys(assignments: list[dict[str, Any]]) -> set[tuple[str, str, str, str]]:
+        return {(r["staff"], r["day"], r["slot"], r["task"]) for r in assignments}
+
+    moved = keys(last_week["assignments"]) ^ keys(rota.assignments)
+    assert {(day, slot) for _, day, slot, _ in moved} == {("Mon", "P1")}, sorted(moved)
+    assert len(moved) <= 4, sorted(moved)  # the cover row, the HLTA's old row, and at most one adult stepping in
