@@ -21,29 +21,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from tasched.input.model import (
-    Absence,
-    Class,
-    Duty,
     Ehcp,
     Id,
     Intervention,
-    Lesson,
     Medical,
     Person,
-    Pin,
     Pupil,
-    Room,
     School,
     SchoolData,
     Staff,
     Strict,
-    Support,
     Travel,
     When,
 )
+from tasched.input.model.base import document_config, document_schema
 from tasched.input.week import shape_of
 from tasched.input.when import parse_when
 
@@ -88,12 +82,7 @@ class TravelTime(Strict):
 class TrustData(Strict):
     """A trust's schools and the adults they share: the document a trust file holds."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-        title="tasched trust, format version 1",
-        json_schema_extra={"$id": "https://tasched.org/schemas/trust.schema.json"},
-    )
+    model_config = document_config("trust")
 
     name: str | None = Field(None, description="The trust's name.")
     schools: list[TrustSchool] = Field(min_length=1, description="The trust's schools and their files.")
@@ -111,9 +100,7 @@ class TrustData(Strict):
 
 def trust_json_schema() -> dict[str, Any]:
     """The JSON Schema of a trust file."""
-    schema = TrustData.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
+    return document_schema(TrustData)
 
 
 def site_skill(school: str) -> str:
@@ -186,65 +173,98 @@ def compose(trust: TrustData, schools: dict[str, SchoolData]) -> SchoolData:
     The schools share one calendar and the same rules (checked when the trust is read);
     the first school's calendar, rules, phase, pay weeks and on-cost are used.
     """
-    ids = list(schools)
-    first = schools[ids[0]]
+    first = next(iter(schools.values()))
     shared = {a.id: a for a in trust.shared_staff if any(s in schools for s in a.schools)}
-    staff: list[Staff] = []
-    classes: list[Class] = []
-    lessons: list[Lesson] = []
-    support: list[Support] = []
-    pupils: list[Pupil] = []
-    interventions: list[Intervention] = []
-    duties: list[Duty] = []
-    rooms: list[Room] = []
-    pins: list[Pin] = []
-    absences: list[Absence] = []
-    for sid, data in schools.items():
-        site = [site_skill(sid)]
-        for a in data.staff:
-            update: dict[str, Any] = {
-                "id": _ns(sid, a.id),
-                "skills": [*a.skills, *site],
-                "prefer": [_task(sid, p) for p in a.prefer],
-            }
-            if a.id in shared and sid in shared[a.id].schools:
-                adult = shared[a.id]
-                window = slots_text(data, site_window(data, a, adult.schools[sid]))
-                update.update(
-                    available=window or a.available,
-                    unavailable=None if window else "*",
-                    hours=min(a.hours, adult.hours),
-                )
-            staff.append(a.model_copy(update=update))
-        classes += [c.model_copy(update={"id": _ns(sid, c.id)}) for c in data.classes]
-        lessons += [x.model_copy(update={"class_": _ns(sid, x.class_)}) for x in data.lessons]
-        support += [
+    sites = [_site_rows(sid, data, shared) for sid, data in schools.items()]
+    return SchoolData(
+        school=School(
+            name=" + ".join(d.school.name for d in schools.values()),
+            phase=first.school.phase,
+            paid_weeks=first.school.paid_weeks,
+            oncost=first.school.oncost,
+        ),
+        calendar=first.calendar,
+        staff=_gather(sites, "staff"),
+        classes=_gather(sites, "classes"),
+        lessons=_gather(sites, "lessons"),
+        support=_gather(sites, "support"),
+        pupils=_gather(sites, "pupils"),
+        interventions=_gather(sites, "interventions"),
+        duties=_gather(sites, "duties"),
+        rooms=_gather(sites, "rooms"),
+        rules=first.rules,
+        pins=_gather(sites, "pins"),
+        absences=_gather(sites, "absences"),
+        people=_people(trust, shared, schools),
+    )
+
+
+def _gather(sites: list[dict[str, list[Any]]], section: str) -> list[Any]:
+    """One section's rows from every school, school by school."""
+    return [row for rows in sites for row in rows[section]]
+
+
+def _site_rows(sid: str, data: SchoolData, shared: dict[str, SharedAdult]) -> dict[str, list[Any]]:
+    """One school's rows by section: ids namespaced `SCHOOL/ID`, every task needing the school's site skill."""
+    site = [site_skill(sid)]
+    return {
+        "staff": [_site_adult(sid, data, a, shared.get(a.id)) for a in data.staff],
+        "classes": [c.model_copy(update={"id": _ns(sid, c.id)}) for c in data.classes],
+        "lessons": [x.model_copy(update={"class_": _ns(sid, x.class_)}) for x in data.lessons],
+        "support": [
             x.model_copy(update={"class_": _ns(sid, x.class_), "skills": [*x.skills, *site]}) for x in data.support
-        ]
-        for p in data.pupils:
-            update = {"id": _ns(sid, p.id), "classes": [_ns(sid, c) for c in p.classes]}
-            if p.ehcp is not None:
-                update["ehcp"] = Ehcp.model_validate(
-                    {**p.ehcp.model_dump(by_alias=True), "skills": [*p.ehcp.skills, *site]}
-                )
-            if p.medical is not None:
-                update["medical"] = Medical(skills=[*p.medical.skills, *site], when=p.medical.when)
-            pupils.append(p.model_copy(update=update))
-        interventions += [
-            i.model_copy(
-                update={
-                    "id": _ns(sid, i.id),
-                    "pupils": [_ns(sid, p) for p in i.pupils],
-                    "skills": [*i.skills, *site],
-                    "room_kind": None if i.room_kind is None else _ns(sid, i.room_kind),
-                }
-            )
-            for i in data.interventions
-        ]
-        duties += [d.model_copy(update={"id": _ns(sid, d.id), "skills": [*d.skills, *site]}) for d in data.duties]
-        rooms += [r.model_copy(update={"id": _ns(sid, r.id), "kind": _ns(sid, r.kind)}) for r in data.rooms]
-        pins += [p.model_copy(update={"staff": _ns(sid, p.staff), "task": _task(sid, p.task)}) for p in data.pins]
-        absences += [a.model_copy(update={"staff": _ns(sid, a.staff)}) for a in data.absences]
+        ],
+        "pupils": [_site_pupil(sid, p) for p in data.pupils],
+        "interventions": [_site_intervention(sid, i) for i in data.interventions],
+        "duties": [d.model_copy(update={"id": _ns(sid, d.id), "skills": [*d.skills, *site]}) for d in data.duties],
+        "rooms": [r.model_copy(update={"id": _ns(sid, r.id), "kind": _ns(sid, r.kind)}) for r in data.rooms],
+        "pins": [p.model_copy(update={"staff": _ns(sid, p.staff), "task": _task(sid, p.task)}) for p in data.pins],
+        "absences": [a.model_copy(update={"staff": _ns(sid, a.staff)}) for a in data.absences],
+    }
+
+
+def _site_adult(sid: str, data: SchoolData, a: Staff, adult: SharedAdult | None) -> Staff:
+    """A staff row at its school; a shared adult's row is held to the trust's window there and their total hours."""
+    update: dict[str, Any] = {
+        "id": _ns(sid, a.id),
+        "skills": [*a.skills, site_skill(sid)],
+        "prefer": [_task(sid, p) for p in a.prefer],
+    }
+    if adult is not None and sid in adult.schools:
+        window = slots_text(data, site_window(data, a, adult.schools[sid]))
+        update.update(
+            available=window or a.available,
+            unavailable=None if window else "*",
+            hours=min(a.hours, adult.hours),
+        )
+    return a.model_copy(update=update)
+
+
+def _site_pupil(sid: str, p: Pupil) -> Pupil:
+    """A pupil at their school: their EHC support and medical cover need the school's site skill."""
+    site = [site_skill(sid)]
+    update: dict[str, Any] = {"id": _ns(sid, p.id), "classes": [_ns(sid, c) for c in p.classes]}
+    if p.ehcp is not None:
+        update["ehcp"] = Ehcp.model_validate({**p.ehcp.model_dump(by_alias=True), "skills": [*p.ehcp.skills, *site]})
+    if p.medical is not None:
+        update["medical"] = Medical(skills=[*p.medical.skills, *site], when=p.medical.when)
+    return p.model_copy(update=update)
+
+
+def _site_intervention(sid: str, i: Intervention) -> Intervention:
+    """An intervention at its school: its pupils and room kind namespaced, its deliverer needing the site skill."""
+    return i.model_copy(
+        update={
+            "id": _ns(sid, i.id),
+            "pupils": [_ns(sid, p) for p in i.pupils],
+            "skills": [*i.skills, site_skill(sid)],
+            "room_kind": None if i.room_kind is None else _ns(sid, i.room_kind),
+        }
+    )
+
+
+def _people(trust: TrustData, shared: dict[str, SharedAdult], schools: dict[str, SchoolData]) -> list[Person]:
+    """Each shared adult working in two or more of the group's schools: their rows, total hours and travel."""
     people: list[Person] = []
     for adult in shared.values():
         sites = [s for s in adult.schools if s in schools]
@@ -258,25 +278,7 @@ def compose(trust: TrustData, schools: dict[str, SchoolData]) -> SchoolData:
             if trust.travel(a, b) > 0
         ]
         people.append(Person(id=adult.id, staff=rows, hours=adult.hours, travel=travel))
-    name = " + ".join(d.school.name for d in schools.values())
-    return SchoolData(
-        school=School(
-            name=name, phase=first.school.phase, paid_weeks=first.school.paid_weeks, oncost=first.school.oncost
-        ),
-        calendar=first.calendar,
-        staff=staff,
-        classes=classes,
-        lessons=lessons,
-        support=support,
-        pupils=pupils,
-        interventions=interventions,
-        duties=duties,
-        rooms=rooms,
-        rules=first.rules,
-        pins=pins,
-        absences=absences,
-        people=people,
-    )
+    return people
 
 
 def split_rows(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -14,10 +14,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from tasched.input.model.base import _TASK as _TASK
-from tasched.input.model.base import Id, Priority, Strict, TaskRef, When, minutes_of
+from tasched.input.model.base import (
+    FORMAT_VERSION,
+    Id,
+    Priority,
+    Strict,
+    TaskRef,
+    When,
+    document_config,
+    document_schema,
+    minutes_of,
+)
 from tasched.input.model.calendar import Calendar, Phase, School, Slot, SlotKind
 from tasched.input.model.classes import Class, Lesson, Support
 from tasched.input.model.pupils import NEED_CODES, PUPIL_NAME_KEYS, Ehcp, EhcpMode, Fade, Medical, Pupil, Rotation
@@ -84,18 +94,11 @@ __all__ = [
     "minutes_of",
 ]
 
-FORMAT_VERSION = 1
-
 
 class SchoolData(Strict):
     """A whole school's week: the document a school file holds."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-        title="tasched school, format version 1",
-        json_schema_extra={"$id": "https://tasched.org/schemas/school.schema.json"},
-    )
+    model_config = document_config("school")
 
     school: School
     calendar: Calendar
@@ -124,6 +127,4 @@ class SchoolData(Strict):
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a school file (by alias, as written in YAML)."""
-    schema = SchoolData.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
+    return document_schema(SchoolData)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT_VERSION = 1
 
 _TASK = re.compile(r"^(class|pupil|intervention|duty):(.+)$|^free$")
 
@@ -67,3 +69,20 @@ def minutes_of(hhmm: str) -> int:
     """Minutes after midnight of an `HH:MM` time."""
     hours, minutes = hhmm.split(":")
     return int(hours) * 60 + int(minutes)
+
+
+def document_config(kind: str) -> ConfigDict:
+    """The settings of a whole file's document (`school`, `trust`): its schema's title and `$id`."""
+    return ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        title=f"tasched {kind}, format version {FORMAT_VERSION}",
+        json_schema_extra={"$id": f"https://tasched.org/schemas/{kind}.schema.json"},
+    )
+
+
+def document_schema(document: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schema of a whole file's document (by alias, as written in YAML)."""
+    schema = document.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
