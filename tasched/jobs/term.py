@@ -38,6 +38,7 @@ from tasched.io.formats import load_school, read_rota, write_rota
 from tasched.io.term import term_summary, write_term_html, write_term_workbook
 from tasched.jobs.run import findings_for, stop_on_errors
 from tasched.solution import solve
+from tasched.solution.rota import Rota
 from tasched.solution.words import changes_in_words
 from tasched.verify.term import TermReport, verify_term, week_input, withdrawals
 
@@ -97,16 +98,45 @@ def plan_term(
     solved again, each keeping its earlier plan where it still holds.
     """
     data = load_school(school_path)
-    if data.term is None:
-        raise InputError([Problem(str(school_path), "term", "no `term` section: add e.g. `term: {weeks: 12}`")])
-    labels = week_labels(data)
-    start = data.term.start_week
-    first = start if week is None else week
-    if not start <= first <= len(labels):
-        raise InputError([Problem(f"--week {week}", "", f"the plan covers weeks {start} to {len(labels)}")])
+    first = _first_week(data, school_path, week)
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     earlier = read_term(out, data) if week is not None else {}
+    kept = _kept_weeks(out, earlier, data, first)
+    term = _Term(data, school_path, out, input_digest(school_path), time_limit, seed, workers)
+    term.keep(kept)
+    result = TermResult(data, term.rotas, TermReport({}))
+    for w in range(first, week_count(data) + 1):
+        started = time.perf_counter()
+        overrides = (list(absent), list(pins)) if w == first and week is not None else ([], [])
+        rota = term.solve_week(w, overrides, earlier.get(w) or term.rotas.get(w - 1), started)
+        result.solved.append(w)
+        result.seconds[w] = round(time.perf_counter() - started, 2)
+        if log:
+            log(_week_line(week_labels(data)[w - 1], rota, result.seconds[w]))
+    result.report = verify_term(data, term.rotas)
+    summary = term_summary(data, term.rotas)
+    write_term_workbook(summary, out / "term.xlsx")
+    write_term_html(summary, out / "term.html")
+    return result
+
+
+def _first_week(data: SchoolData, school_path: str | Path, week: int | None) -> int:
+    """The first week to solve: the term's start, or `week` when re-solving from there."""
+    if data.term is None:
+        raise InputError([Problem(str(school_path), "term", "no `term` section: add e.g. `term: {weeks: 12}`")])
+    start = data.term.start_week
+    first = start if week is None else week
+    if not start <= first <= week_count(data):
+        raise InputError([Problem(f"--week {week}", "", f"the plan covers weeks {start} to {week_count(data)}")])
+    return first
+
+
+def _kept_weeks(
+    out: Path, earlier: dict[int, dict[str, Any]], data: SchoolData, first: int
+) -> dict[int, dict[str, Any]]:
+    """The weeks before `first`, as delivered; each must be in the folder already."""
+    start = data.term.start_week if data.term is not None else 1
     missing = [w for w in range(start, first) if w not in earlier]
     if missing:
         raise InputError(
@@ -118,65 +148,76 @@ def plan_term(
                 )
             ]
         )
-    rotas = {w: earlier[w] for w in range(start, first)}
-    digest = input_digest(school_path)
-    done: dict[tuple[str, str], int] = defaultdict(int)
-    duties: dict[str, int] = defaultdict(int)
-    for w, kept in rotas.items():
-        _count(data, w, kept, done, duties)
-    result = TermResult(data, rotas, TermReport({}))
-    for w in range(first, len(labels) + 1):
-        started = time.perf_counter()
-        extra = (list(absent), list(pins)) if w == first and week is not None else ([], [])
-        school = apply_overrides(week_school(data, w), *extra)
+    return {w: earlier[w] for w in range(start, first)}
+
+
+@dataclass
+class _Term:
+    """A term being planned: how each week is solved, its rotas so far, and the term's running counts."""
+
+    data: SchoolData
+    school_path: str | Path
+    out: Path
+    digest: str
+    time_limit: float | None
+    seed: int | None
+    workers: int | None
+    rotas: dict[int, dict[str, Any]] = field(default_factory=dict)
+    withdrawals_done: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    duties: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def keep(self, rotas: dict[int, dict[str, Any]]) -> None:
+        """Weeks kept as delivered: counted, not solved."""
+        for w, kept in rotas.items():
+            self.rotas[w] = kept
+            self._count(w, kept)
+
+    def solve_week(
+        self, w: int, overrides: tuple[list[str], list[str]], previous: dict[str, Any] | None, started: float
+    ) -> Rota:
+        """Solve week `w` on the school as it is that week, write it, and count it; the rota."""
+        school = self._week_school(w, overrides)
+        rota = solve(
+            school,
+            time_limit=self.time_limit,
+            seed=self.seed,
+            workers=self.workers,
+            input_digest=self.digest,
+            previous=previous,
+            duty_history=dict(self.duties),
+            withdrawal_cap=withdrawal_cap(self.data, w),
+            withdrawals_done=dict(self.withdrawals_done),
+            started=started,
+        )
+        label = week_labels(self.data)[w - 1]
+        rota.meta["term"] = {"week": w, "label": label, "absent": overrides[0], "pins": overrides[1]}
+        if previous is not None and "changes" in rota.meta:
+            rota.meta["changes"]["summary"] = changes_in_words(previous["assignments"], rota.assignments)
+        write_rota(rota.to_dict(), week_file(self.out, w))
+        self.rotas[w] = read_rota(week_file(self.out, w))  # as written: what the verifier and later weeks read
+        self._count(w, self.rotas[w])
+        return rota
+
+    def _week_school(self, w: int, overrides: tuple[list[str], list[str]]) -> SchoolData:
+        """The school in week `w` with its absences and pins; stops on demands no rota can meet."""
+        school = apply_overrides(week_school(self.data, w), *overrides)
         # A fade is followed, not last week's hours kept: over-support outweighs stability.
         weights = school.rules.weights
         weights.over_support = max(weights.over_support, weights.stability + weights.idle + 1)
-        stop_on_errors(school_path, [f for f in findings_for(school) if f.severity == "error"], school)
-        previous = earlier.get(w) or rotas.get(w - 1)
-        rota = solve(
-            school,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            input_digest=digest,
-            previous=previous,
-            duty_history=dict(duties),
-            withdrawal_cap=withdrawal_cap(data, w),
-            withdrawals_done=dict(done),
-            started=started,
-        )
-        rota.meta["term"] = {"week": w, "label": labels[w - 1], "absent": extra[0], "pins": extra[1]}
-        if previous is not None and "changes" in rota.meta:
-            rota.meta["changes"]["summary"] = changes_in_words(previous["assignments"], rota.assignments)
-        document = rota.to_dict()
-        write_rota(document, week_file(out, w))
-        rotas[w] = read_rota(week_file(out, w))  # as written: what the verifier and later weeks read
-        _count(data, w, rotas[w], done, duties)
-        result.solved.append(w)
-        result.seconds[w] = round(time.perf_counter() - started, 2)
-        if log:
-            tiers = rota.meta.get("tiers") or []
-            short = ", ".join(
-                f"{t['tier']} {t['short']:g}" for t in tiers if t.get("short") and t["tier"] != "soft_goals"
-            )
-            log(
-                f"week {labels[w - 1]}: {rota.meta.get('status')} in {result.seconds[w]:.1f} s; "
-                f"short: {short or 'nothing'}"
-            )
-    result.report = verify_term(data, rotas)
-    summary = term_summary(data, rotas)
-    write_term_workbook(summary, out / "term.xlsx")
-    write_term_html(summary, out / "term.html")
-    return result
+        stop_on_errors(self.school_path, [f for f in findings_for(school) if f.severity == "error"], school)
+        return school
+
+    def _count(self, w: int, rota: dict[str, Any]) -> None:
+        """Add a week's withdrawals and duties to the term's running counts."""
+        for key, n in withdrawals(week_input(self.data, w, rota), rota).items():
+            self.withdrawals_done[key] += n
+        for row in rota.get("assignments") or []:
+            if str(row.get("task", "")).startswith("duty:"):
+                self.duties[str(row["staff"])] += 1
 
 
-def _count(
-    data: SchoolData, w: int, rota: dict[str, Any], done: dict[tuple[str, str], int], duties: dict[str, int]
-) -> None:
-    """Add a week's withdrawals and duties to the term's running counts."""
-    for key, n in withdrawals(week_input(data, w, rota), rota).items():
-        done[key] += n
-    for row in rota.get("assignments") or []:
-        if str(row.get("task", "")).startswith("duty:"):
-            duties[str(row["staff"])] += 1
+def _week_line(label: str, rota: Rota, seconds: float) -> str:
+    """A week's progress line: its status, time, and what is short (soft goals aside)."""
+    tiers = rota.meta.get("tiers") or []
+    short = ", ".join(f"{t['tier']} {t['short']:g}" for t in tiers if t.get("short") and t["tier"] != "soft_goals")
+    return f"week {label}: {rota.meta.get('status')} in {seconds:.1f} s; short: {short or 'nothing'}"
