@@ -1,6 +1,6 @@
 """docs/format.md documents every field of the school file, and nothing the schema does not have.
 
-The JSON Schema (schemas/school.schema.json, generated from tasched/model.py) is
+The JSON Schema (schemas/school.schema.json, generated from the package tasched/input/model/) is
 walked from the top: every top-level key, and every object reached through
 ``$ref``, ``items`` or ``anyOf`` (a pupil's ``ehcp``, the rules' ``weights``...).
 Each object has a path, e.g. ``staff``, ``calendar.slots``, ``pupils.ehcp``,
@@ -40,7 +40,7 @@ SCHEMA = ROOT / "schemas" / "school.schema.json"
 ROTA_HEADING = "## The rota file"  # the school-file part of the page ends here
 FIELD_HEADER = ("field", "type", "default", "meaning")
 FIX_SCHEMA = (
-    "if the field is meant to exist, add it to tasched/model.py and regenerate the schema "
+    "if the field is meant to exist, add it to the package tasched/input/model/ and regenerate the schema "
     "(`tasched schema -o schemas/school.schema.json`)"
 )
 

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
+from conftest import problems_in
 from helpers_solver import Drop, loosen, make_school, rows, shortfall, show, solve_any, solve_ok, without
 
-from tasched.input.model import SchoolData
+from tasched.input.model import Pin, SchoolData
 from tasched.problem.compile import Problem
 from tasched.solution.rota import Rota
 from tasched.solver.cover import add_cover
@@ -266,3 +268,34 @@ def test_a_teachers_absence_on_the_monday_re_solve_moves_as_few_adults_as_possib
     moved = keys(last_week["assignments"]) ^ keys(rota.assignments)
     assert {(day, slot) for _, day, slot, _ in moved} == {("Mon", "P1")}, sorted(moved)
     assert len(moved) <= 4, sorted(moved)  # the cover row, the HLTA's old row, and at most one adult stepping in
+
+
+# --- pins and preferences name meetings and cover ---------------------------------------------
+
+
+def test_a_pinned_liaison_meeting_is_held_where_pinned() -> None:
+    school = liaison_school({})
+    school = school.model_copy(update={"pins": [Pin(staff="A", when="Mon LU", task="liaison:JB")]})
+    rota = solve_ok(school)
+    assert meetings(rota) == ["A Mon LU liaison:JB"], show(rota)  # unpinned, it is before school
+
+
+def test_an_adult_who_prefers_cover_takes_it() -> None:
+    staff = [{"id": "H1", "role": "HLTA", "hours": 5}, {"id": "H2", "role": "HLTA", "hours": 5, "prefer": ["cover:Y3"]}]
+    rota = solve_ok(cover_school(staff=staff, support=[{"class": "Y3", "staff": 1}]))
+    assert covers(rota) == ["H2 P1 cover:Y3", "H2 P3 cover:Y3"], show(rota)
+
+
+def test_pins_and_preferences_name_teachers_and_classes_that_exist() -> None:
+    document = {
+        "school": {"name": "Tiny", "phase": "primary"},
+        "calendar": {"days": ["Mon"], "slots": SLOTS},
+        "staff": [{"id": "A", "role": "TA", "hours": 4, "prefer": ["liaison:JC", "cover:Y9"]}],
+        "teachers": [{"id": "JB"}],
+        "classes": [{"id": "Y3", "teacher": "JB"}],
+        "pins": [{"staff": "A", "when": "Mon LU", "task": "liaison:JB"}],
+    }
+    messages = [str(p) for p in problems_in(yaml.safe_dump(document))]
+    assert any("JC" in m and "liaison:JB" in m for m in messages), messages  # did you mean
+    assert any("Y9" in m for m in messages), messages
+    assert any("set `rules.liaison: joint`" in m for m in messages), messages

@@ -154,6 +154,12 @@ def add_preferences(rm: RotaModel) -> None:
     for (a, j, t), var in rm.duty.items():
         if f"duty:{prob.duties[j].id}" in prob.adults[a].prefer:
             liked[a].append((t, var))
+    for (a, c, t), var in rm.cover.items():
+        if f"cover:{c}" in prob.adults[a].prefer:
+            liked[a].append((t, var))
+    for (a, k, t), var in rm.liaison.items():
+        if f"liaison:{prob.teachers[k].id}" in prob.adults[a].prefer:
+            liked[a].append((t, var))
     for a, choices in liked.items():
         adult = prob.adults[a]
         most = min(adult.cap_minutes, sum(prob.slots[t].minutes for t in {t for t, _ in choices}))

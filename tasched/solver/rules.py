@@ -367,4 +367,9 @@ def _pin_literals(rm: RotaModel, a: int, t: int, kind: str, target: str) -> list
         return [v for (b, i, s), v in rm.deliver.items() if b == a and s == t and prob.interventions[i].id == target]
     if kind == "duty":
         return [v for (b, j, s), v in rm.duty.items() if b == a and s == t and prob.duties[j].id == target]
+    if kind == "cover":
+        return [v for (b, c, s), v in rm.cover.items() if b == a and s == t and c == target]
+    if kind == "liaison":
+        k = prob.teacher_index.get(target)
+        return [v for (b, j, s), v in rm.liaison.items() if b == a and s == t and j == k]
     return []

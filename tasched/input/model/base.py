@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 FORMAT_VERSION = 1
 
-_TASK = re.compile(r"^(class|pupil|intervention|duty):(.+)$|^free$")
+_TASK = re.compile(r"^(class|pupil|intervention|duty|liaison|cover):(.+)$|^free$")
 
 
 class Strict(BaseModel):
@@ -60,7 +60,10 @@ TaskRef = Annotated[
     str,
     Field(
         pattern=_TASK.pattern,
-        description="A task: `class:ID`, `pupil:ID`, `intervention:ID`, `duty:ID` or `free`.",
+        description=(
+            "A task: `class:ID`, `pupil:ID`, `intervention:ID`, `duty:ID`, `liaison:TEACHER` (a joint liaison "
+            "meeting), `cover:CLASS` (covering an absent teacher's lesson) or `free`."
+        ),
     ),
 ]
 

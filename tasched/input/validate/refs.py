@@ -13,7 +13,14 @@ from tasched.input.validate.facts import DocPath, SchoolFacts
 from tasched.input.validate.names import unknown_id
 
 _SECTIONS = ("staff", "teachers", "classes", "pupils", "interventions", "duties", "rooms")
-_TASK_SECTIONS = {"class": "classes", "pupil": "pupils", "intervention": "interventions", "duty": "duties"}
+_TASK_SECTIONS = {
+    "class": "classes",
+    "pupil": "pupils",
+    "intervention": "interventions",
+    "duty": "duties",
+    "liaison": "teachers",
+    "cover": "classes",
+}
 
 
 def check_duplicate_ids(school: SchoolFacts) -> None:
@@ -118,6 +125,8 @@ def _task_problem(school: SchoolFacts, task: str) -> str | None:
         pupil = next(p for p in school.data.pupils if p.id == ident)
         if pupil.ehcp is None:
             return f"pupil '{ident}' has no `ehcp`, so there is no task {task} (EHC support)"
+    if kind == "liaison" and school.data.rules.liaison != "joint":
+        return f"{task} is a joint liaison meeting: set `rules.liaison: joint` or remove it"
     return None
 
 
