@@ -19,14 +19,14 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from tasched.analysis.staffing import keep_staff, write_yaml
 from tasched.errors import InputError, Problem
 from tasched.input.model import SchoolData
 from tasched.input.trust import SharedAdult, TrustData, groups, site_window, slots_text
 from tasched.input.week import shape_of
 from tasched.input.when import WhenError, parse_when
-from tasched.io.files import dump_yaml, write_atomic
 from tasched.io.trust import load_trust
 from tasched.solution.rota import Rota
 from tasched.solution.trust import solve_group
@@ -86,44 +86,60 @@ def apply_changes(
                 known = ", ".join(schools)
                 raise InputError([Problem(flag, "", f"unknown school '{sid}'; the trust's schools are {known}")])
         shared = next((a for a in trust.shared_staff if a.id == change.adult), None)
-        target = schools[change.target]
-        if any(a.id == change.adult for a in target.staff):
+        if any(a.id == change.adult for a in schools[change.target].staff):
             raise InputError([Problem(flag, "", f"{change.target} already has a staff row {change.adult}")])
         if change.kind == "move":
-            assert change.source is not None
-            row = _row_of(schools, change.source, change.adult, flag)
-            source = schools[change.source]
-            source.staff = [a for a in source.staff if a.id != change.adult]
-            source.pins = [p for p in source.pins if p.staff != change.adult]
-            source.absences = [a for a in source.absences if a.staff != change.adult]
-            target.staff = [*target.staff, row.model_copy(update={"prefer": []})]
-            if shared is not None:
-                shared.schools = {(change.target if s == change.source else s): w for s, w in shared.schools.items()}
+            _move(schools, change, shared, flag)
         else:
-            assert change.when is not None
-            try:
-                window = parse_when(change.when, shape_of(target))
-            except WhenError as error:
-                raise InputError([Problem("--share", "", f"in {change.target}'s calendar: {error}")]) from None
-            homes = list(shared.schools) if shared is not None else [
-                sid for sid, data in schools.items() if any(a.id == change.adult for a in data.staff)
-            ]  # fmt: skip
-            if not homes:
-                raise InputError([Problem("--share", "", f"{change.adult} is in no school's staff")])
-            row = _row_of(schools, homes[0], change.adult, flag)
-            target.staff = [*target.staff, row.model_copy(update={"prefer": []})]
-            if shared is None:
-                home = homes[0]
-                rest = site_window(schools[home], row, None) - window
-                shared = SharedAdult(
-                    id=change.adult,
-                    hours=row.hours,
-                    schools={home: slots_text(schools[home], rest) or row.available, change.target: change.when},
-                )
-                trust.shared_staff.append(shared)
-            else:
-                shared.schools = {**shared.schools, change.target: change.when}
+            _share(trust, schools, change, shared, flag)
     return trust, schools
+
+
+def _move(schools: dict[str, SchoolData], change: Change, shared: SharedAdult | None, flag: str) -> None:
+    """The adult's row (pins and absences left behind) from the source school to the target."""
+    assert change.source is not None
+    row = _row_of(schools, change.source, change.adult, flag)
+    keep_staff(schools[change.source], lambda staff: staff != change.adult)
+    target = schools[change.target]
+    target.staff = [*target.staff, row.model_copy(update={"prefer": []})]
+    if shared is not None:
+        shared.schools = {(change.target if s == change.source else s): w for s, w in shared.schools.items()}
+
+
+def _share(
+    trust: TrustData, schools: dict[str, SchoolData], change: Change, shared: SharedAdult | None, flag: str
+) -> None:
+    """The adult's row copied into the target, and the adult shared: at the target in the window,
+    at their own school the rest of the week (a new shared adult) or as before."""
+    assert change.when is not None
+    target = schools[change.target]
+    try:
+        window = parse_when(change.when, shape_of(target))
+    except WhenError as error:
+        raise InputError([Problem("--share", "", f"in {change.target}'s calendar: {error}")]) from None
+    homes = list(shared.schools) if shared is not None else [
+        sid for sid, data in schools.items() if any(a.id == change.adult for a in data.staff)
+    ]  # fmt: skip
+    if not homes:
+        raise InputError([Problem("--share", "", f"{change.adult} is in no school's staff")])
+    row = _row_of(schools, homes[0], change.adult, flag)
+    target.staff = [*target.staff, row.model_copy(update={"prefer": []})]
+    if shared is not None:
+        shared.schools = {**shared.schools, change.target: change.when}
+        return
+    home = homes[0]
+    rest = site_window(schools[home], row, None) - window
+    trust.shared_staff.append(
+        SharedAdult(
+            id=change.adult,
+            hours=row.hours,
+            schools={home: slots_text(schools[home], rest) or row.available, change.target: change.when},
+        )
+    )
+
+
+# The figures compared for each school, before and after, in the table's order.
+FIGURES = ("ehc_hours_met", "sessions", "class_support_hours", "cost_weekly")
 
 
 @dataclass
@@ -189,7 +205,7 @@ def compare_trust(
     for sid in result.schools:
         b, a = before[sid], after[sid]
         row: dict[str, Any] = {"school": sid}
-        for key in ("ehc_hours_met", "sessions", "class_support_hours", "cost_weekly"):
+        for key in FIGURES:
             row[key] = {"before": b[key], "after": a[key], "change": _delta(b[key], a[key])}
         row["ehc_hours_required"] = a["ehc_hours_required"]
         result.rows.append(row)
@@ -221,12 +237,7 @@ def trust_whatif(
         raise InputError(problems)
     result = compare_trust(files.trust, files.schools, changes, log=log, **options)
     if output is not None:
-        text = dump_yaml({"changes": [str(c) for c in changes], "schools": result.rows}).encode("utf-8")
-
-        def write(handle: IO[bytes]) -> None:
-            handle.write(text)
-
-        write_atomic(output, write)
+        write_yaml({"changes": [str(c) for c in changes], "schools": result.rows}, output)
     return result
 
 
@@ -236,7 +247,7 @@ def table(result: TrustComparison) -> tuple[list[str], list[list[str]]]:
     body = []
     for row in result.rows:
         cells = [row["school"]]
-        for key in ("ehc_hours_met", "sessions", "class_support_hours", "cost_weekly"):
+        for key in FIGURES:
             v = row[key]
             change = v["change"]
             sign = "" if change is None else f" ({change:+g})"
