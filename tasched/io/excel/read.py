@@ -11,6 +11,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasched.errors import InputError, Problem, field_path
+from tasched.input.model import PUPIL_NAME_KEYS
 from tasched.input.when import nearest
 from tasched.io.excel.cells import DocPath, Locate, _blank, _header_text, _put
 from tasched.io.excel.convert import _convert, _Unreadable
@@ -23,9 +24,6 @@ SCHOOL_SUFFIXES = (".yaml", ".yml", ".xlsx")
 
 
 IGNORED_SHEETS = ("start here", "about", "notes", "readme", "help")
-
-
-_PUPIL_NAMES = ("name", "first_name", "surname", "last_name", "full_name", "dob", "date_of_birth")
 
 
 def read_workbook(path: Path) -> tuple[dict[str, Any], Locate]:
@@ -287,7 +285,7 @@ class _Reader:
         keys = [c.key for c in sheet.columns]
         near = nearest(_header_text(text), keys)
         hint = f"did you mean '{near}'?" if near else "the columns here are: " + ", ".join(keys)
-        if sheet.name == "pupils" and _header_text(text) in _PUPIL_NAMES:
+        if sheet.name == "pupils" and _header_text(text) in PUPIL_NAME_KEYS:
             hint = (
                 "pupils carry no names (special-category personal data, UK GDPR); use "
                 "pseudonymous ids and keep names out of this file"
