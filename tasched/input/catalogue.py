@@ -1,10 +1,13 @@
 """The rule catalogue: each hard rule and demand of the format, where it lives on each side.
 
 A small solver-free table. Each rule names its solver function (`module:function`), its
-check in the independent verifier and the test that drops the rule and shows the rota
-breaking (or, for a demand, the test that shows it met). tests/test_catalogue.py holds
-the table to the code (every name resolves; every solver rule, demand and verifier check
-is listed) and docs/rules.md's "Where each rule lives" is generated from it:
+shared predicate (the solver-free function that everything but the solver judges the
+rule by: the greedy start, reasons, suggest, explain, staff-min, what-if), its check in
+the independent verifier and the test that drops the rule and shows the rota breaking
+(or, for a demand, the test that shows it met). Names are dotted strings, so input/
+imports no later layer. tests/test_catalogue.py and tests/test_predicates.py hold the
+table to the code (every name resolves; every solver rule, demand, verifier check and
+predicate is listed) and docs/rules.md's "Where each rule lives" is generated from it:
 
     python -m tasched.input.catalogue
 """
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 SOLVER = "tasched.solver"
 RULES = "tasched.solver.rules"
 DEMANDS = "tasched.solver.demands"
+PREDICATES = "tasched.problem.predicates"
 VERIFY_STAFF = "tasched.verify.checks_staff"
 VERIFY_EHCP = "tasched.verify.checks_ehcp"
 VERIFY_INTERVENTIONS = "tasched.verify.checks_interventions"
@@ -30,6 +34,7 @@ class Rule:
     solver: tuple[str, ...]  # module:function
     verifier: tuple[str, ...]  # module:function
     tests: tuple[str, ...]  # path::test function that fails without the rule
+    predicates: tuple[str, ...] = ()  # module:function, solver-free (tasched.problem.predicates)
 
 
 CATALOGUE: tuple[Rule, ...] = (
@@ -53,6 +58,12 @@ CATALOGUE: tuple[Rule, ...] = (
         (f"{RULES}:add_contracted_hours",),
         (f"{VERIFY_STAFF}:check_contracted_hours",),
         (f"{RULE_TESTS}::test_contracted_hours",),
+        (
+            f"{PREDICATES}:counts_for_contract",
+            f"{PREDICATES}:contract_minutes",
+            f"{PREDICATES}:extra_minutes",
+            f"{PREDICATES}:fits_contract",
+        ),
     ),
     Rule(
         "4",
@@ -103,6 +114,10 @@ CATALOGUE: tuple[Rule, ...] = (
             f"{RULE_TESTS}::test_rotation_max_consecutive",
             f"{RULE_TESTS}::test_rotation_max_staff",
         ),
+        (
+            f"{PREDICATES}:run_through",
+            f"{PREDICATES}:longest_run",
+        ),
     ),
     Rule(
         "9",
@@ -135,6 +150,11 @@ CATALOGUE: tuple[Rule, ...] = (
         (f"{RULES}:add_withdrawal_limit", f"{RULES}:add_withdrawal_rotation"),
         (f"{VERIFY_EHCP}:check_withdrawal", "tasched.verify.term:verify_term"),
         (f"{RULE_TESTS}::test_max_withdrawal",),
+        (
+            f"{PREDICATES}:out_of_class",
+            f"{PREDICATES}:within_withdrawal",
+            f"{PREDICATES}:may_withdraw",
+        ),
     ),
     Rule(
         "12",
@@ -153,6 +173,10 @@ CATALOGUE: tuple[Rule, ...] = (
         (f"{RULES}:add_break_rule",),
         (f"{VERIFY_STAFF}:check_break",),
         (f"{RULE_TESTS}::test_break",),
+        (
+            f"{PREDICATES}:day_span",
+            f"{PREDICATES}:break_kept",
+        ),
     ),
     Rule(
         "14",
@@ -164,6 +188,11 @@ CATALOGUE: tuple[Rule, ...] = (
             f"{VERIFY_TASKS}:check_class_max_adults",
         ),
         (f"{RULE_TESTS}::test_class_support_staff_per_slot", f"{RULE_TESTS}::test_class_max_adults"),
+        (
+            f"{PREDICATES}:class_at",
+            f"{PREDICATES}:medical_near",
+            f"{PREDICATES}:medical_covered",
+        ),
     ),
     Rule(
         "15",
@@ -185,6 +214,7 @@ CATALOGUE: tuple[Rule, ...] = (
         ("tasched.solver.liaison:add_liaison",),
         (f"{VERIFY_TASKS}:check_liaison",),
         ("tests/test_liaison_cover.py::test_joint_liaison_meets_the_teacher_in_a_common_free_slot",),
+        (f"{PREDICATES}:lesson_supported",),
     ),
     Rule(
         "18",
@@ -203,12 +233,15 @@ def _names(refs: tuple[str, ...]) -> str:
 def markdown() -> str:
     """docs/rules.md's "Where each rule lives" table, generated from the catalogue."""
     lines = [
-        "| rule | solver | verifier | test that drops it |",
-        "|---|---|---|---|",
+        "| rule | solver | shared predicate | verifier | test that drops it |",
+        "|---|---|---|---|---|",
     ]
     for rule in CATALOGUE:
         tests = ", ".join(f"`{t.split('::')[-1]}`" for t in rule.tests)
-        lines.append(f"| {rule.number} {rule.title} | {_names(rule.solver)} | {_names(rule.verifier)} | {tests} |")
+        lines.append(
+            f"| {rule.number} {rule.title} | {_names(rule.solver)} | {_names(rule.predicates)} "
+            f"| {_names(rule.verifier)} | {tests} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -13,6 +13,14 @@ from typing import Any
 
 from tasched.input.model import Demand
 from tasched.problem.compile import Problem
+from tasched.problem.predicates import (
+    break_kept,
+    contract_minutes,
+    fits_contract,
+    lesson_supported,
+    medical_covered,
+    run_through,
+)
 from tasched.solution.rota import Delivery
 from tasched.solution.words import TIER_LABELS, plural
 
@@ -44,18 +52,19 @@ def _what_adults_did(
     names: dict[str, set[str]] = defaultdict(set)
     for a in sorted(adults):
         adult = prob.adults[a]
-        used = delivery.contract_minutes(adult.id)
+        mine = delivery.by_adult.get(adult.id, {})
+        used = contract_minutes(prob, {t: [r["task"] for r in rows] for t, rows in mine.items()})
         for t in slots:
             if t not in adult.works:
                 continue
-            rows = delivery.by_adult.get(adult.id, {}).get(t, [])
+            rows = mine.get(t, [])
             if rows:
                 cause = _task_kind(rows[0]["task"])
-            elif used + prob.slots[t].minutes > adult.cap_minutes:
+            elif not fits_contract(prob, a, used + prob.slots[t].minutes):
                 cause = "contracted hours used up"
             elif (rule := rule_check(a, t) if rule_check else None) is not None:
                 cause = rule
-            elif not _break_kept(delivery, a, t):
+            elif not break_kept(prob, prob.slots[t].day, {*mine, t}):
                 cause = "their rest break (break_after_minutes)"
             else:
                 cause = "free, but not used before the time limit"
@@ -67,25 +76,6 @@ def _what_adults_did(
         shown = ", ".join(who[:4]) + (f" and {len(who) - 4} more" if len(who) > 4 else "")
         parts.append(f"{cause} ({shown}; {plural(count, 'slot')})")
     return "; ".join(parts) or "nobody works then"
-
-
-def _break_kept(delivery: Delivery, a: int, t: int) -> bool:
-    """Whether adding slot t to adult a's day would still leave their rest break."""
-    prob = delivery.problem
-    rules = prob.data.rules
-    adult = prob.adults[a]
-    order = prob.day_order[prob.slots[t].day]
-    mine = delivery.by_adult.get(adult.id, {})
-    busy = [k for k, u in enumerate(order) if u is not None and (u in mine or u == t)]
-    first, last = busy[0], busy[-1]
-    span = prob.slots[order[last]].end - prob.slots[order[first]].start  # type: ignore[index]
-    if span <= rules.break_after_minutes:
-        return True
-    lengths = [spec.minutes for spec in prob.data.calendar.slots]
-    return any(
-        lengths[k] >= rules.break_minutes and (order[k] is None or (order[k] not in mine and order[k] != t))
-        for k in range(first + 1, last)
-    )
 
 
 def _task_kind(task: str) -> str:
@@ -139,14 +129,7 @@ def _ehcp(delivery: Delivery, pupil_id: str) -> str:
         adult = prob.adults[a]
         if delivery.contact.get((adult.id, pupil_id), 0) + prob.slots[t].minutes > plan.max_share_minutes:
             return f"rotation.max_share: their {plan.max_share_minutes / 60:g} h with {pupil_id} already given"
-        order = prob.day_order[prob.slots[t].day]
-        k = order.index(t)
-        run = 1
-        for step in (-1, 1):
-            j = k + step
-            while 0 <= j < len(order) and order[j] is not None and (a, order[j]) in together:
-                run, j = run + 1, j + step
-        if run > plan.max_consecutive:
+        if run_through(prob, t, {u for b, u in together if b == a}) > plan.max_consecutive:
             return f"rotation.max_consecutive {plan.max_consecutive}: already with {pupil_id} the slots around"
         if plan.modes == ("withdrawn",) and t in pupil.place:
             return f"max_withdrawal: {pupil_id}'s time out of class is used up"
@@ -168,7 +151,7 @@ def _medical(delivery: Delivery, pupil_id: str) -> str:
     pupil = next(p for p in prob.pupils if p.id == pupil_id)
     need = pupil.medical
     assert need is not None
-    missed = [t for t in need.slots if not delivery.medical_covered(pupil.index, t)]
+    missed = [t for t in need.slots if not _medical_covered(delivery, pupil.index, t)]
     skilled = {a.index for a in prob.adults if a.can(need.skills)}
     skills = ", ".join(sorted(need.skills))
     labels = _slot_list(prob, missed)
@@ -181,6 +164,13 @@ def _medical(delivery: Delivery, pupil_id: str) -> str:
     if not working:
         return f"no adult with {skills} works at {labels}"
     return f"uncovered at {labels}; adults with {skills} were: {_what_adults_did(delivery, working, missed)}"
+
+
+def _medical_covered(delivery: Delivery, p: int, t: int) -> bool:
+    prob = delivery.problem
+    index = prob.adult_index
+    present = [(index[r["staff"]], r["task"], r.get("mode")) for r in _rows_at(delivery, t) if r["staff"] in index]
+    return medical_covered(prob, p, t, present)
 
 
 def _duty(delivery: Delivery, duty_id: str) -> str:
@@ -318,10 +308,7 @@ def _liaison(delivery: Delivery, adult_id: str) -> str:
     supported: Counter[int] = Counter()
     for t, rows in delivery.by_adult.get(adult_id, {}).items():
         for r in rows:
-            kind, _, target = r["task"].partition(":")
-            place = target if kind == "class" else None
-            if kind == "pupil" and target in prob.pupil_index:
-                place = prob.pupils[prob.pupil_index[target]].place.get(t)
+            place = lesson_supported(prob, r["task"], t)
             k = None if place is None else teacher_of.get((place, t))
             if k is not None:
                 supported[k] += prob.slots[t].minutes

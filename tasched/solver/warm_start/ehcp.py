@@ -7,6 +7,7 @@ has their support taken back (the model would refuse it).
 from __future__ import annotations
 
 from tasched.problem.compile import PupilInfo
+from tasched.problem.predicates import may_withdraw, out_of_class, within_withdrawal
 from tasched.solver.warm_start.state import Place, State, spread
 
 
@@ -68,23 +69,18 @@ def place_support(
     return added
 
 
-def may_withdraw(state: State, p: int, t: int, more: int = 1) -> bool:
-    """rotate_withdrawals: room for `more` withdrawals from t's subject (or slot) this week."""
-    left = state.prob.withdrawals_left(p, t)
-    return left is None or state.withdrawals[p, state.prob.withdrawal_key(p, t)] + more <= left
-
-
 def modes(state: State, p: int, t: int) -> list[str]:
     """The modes the pupil may be supported in at t: in class in a lesson, withdrawn within the limits."""
-    pupil = state.prob.pupils[p]
+    prob = state.prob
+    pupil = prob.pupils[p]
     plan = pupil.ehcp
     assert plan is not None
     modes = []
     if "in_class" in plan.modes and t in pupil.place:
         modes.append("in_class")
     if "withdrawn" in plan.modes:
-        out_of_class = state.prob.slots[t].minutes if t in pupil.place else 0
-        if state.withdrawn[p] + out_of_class <= pupil.max_withdrawal_minutes and may_withdraw(state, p, t):
+        fits = within_withdrawal(prob, p, state.withdrawn[p] + out_of_class(prob, p, t, prob.slots[t].minutes))
+        if fits and may_withdraw(prob, p, t, state.withdrawals):
             modes.append("withdrawn")
     return modes
 

@@ -5,7 +5,7 @@ Sessions that count for EHC are EHC contact, so the rotation limits apply to the
 
 from __future__ import annotations
 
-from tasched.solver.warm_start.ehcp import may_withdraw
+from tasched.problem.predicates import may_withdraw, within_withdrawal
 from tasched.solver.warm_start.state import Place, State, spread
 
 
@@ -80,9 +80,9 @@ def pupil_can_attend(state: State, p: int, i: int, t: int, planned: int) -> bool
     more = (planned + 1) * iv.minutes  # upper bound: planned sessions may sit outside lessons
     if t in state.pupil_busy[p]:
         return False
-    if t in pupil.place and state.withdrawn[p] + more > pupil.max_withdrawal_minutes:
+    if t in pupil.place and not within_withdrawal(prob, p, state.withdrawn[p] + more):
         return False
-    if t in pupil.place and not may_withdraw(state, p, t, planned + 1):
+    if t in pupil.place and not may_withdraw(prob, p, t, state.withdrawals, planned + 1):
         return False
     plan = pupil.ehcp
     return not (iv.counts_for_ehcp and plan is not None and state.delivered[p] + more > plan.over_support_cap)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from tasched.problem.compile import Problem
 from tasched.problem.people import people_of
+from tasched.problem.predicates import break_kept, fits_contract, run_through
 
 
 @dataclass
@@ -63,7 +64,6 @@ class State:
         self.givers: dict[int, set[int]] = defaultdict(set)  # pupil -> adults giving EHC contact
         self.class_team: dict[str, set[int]] = defaultdict(set)  # class -> adults giving class support
         self.rooms: dict[tuple[str, int], int] = defaultdict(int)
-        self.lengths = [s.minutes for s in prob.data.calendar.slots]
         self.kept_support: dict[int, list[tuple[int, int, str, bool]]] = defaultdict(list)
         # Medical needs in lessons: (class, slot) -> [(pupil, skills)] not yet covered.
         self.medical: dict[tuple[str, int], list[tuple[int, frozenset[str]]]] = defaultdict(list)
@@ -93,27 +93,16 @@ class State:
 
     def contract_ok(self, a: int, t: int) -> bool:
         minutes = self.prob.slots[t].minutes
-        if self.contract[a] + minutes > self.prob.adults[a].cap_minutes:
+        if not fits_contract(self.prob, a, self.contract[a] + minutes):
             return False
         rows, cap = self.person_of.get(a, ([], None))
         return cap is None or sum(self.contract[b] for b in rows) + minutes <= cap
 
     def break_ok(self, a: int, t: int) -> bool:
         """Adding slot t keeps the adult's day within the break rule."""
-        prob = self.prob
-        rules = prob.data.rules
-        day = prob.slots[t].day
-        order = prob.day_order[day]
-        busy = [s for s, u in enumerate(order) if u is not None and ((a, u) in self.place or u == t)]
-        first, last = busy[0], busy[-1]
-        span = prob.slots[order[last]].end - prob.slots[order[first]].start  # type: ignore[index]
-        if span <= rules.break_after_minutes:
-            return True
-        return any(
-            self.lengths[s] >= rules.break_minutes
-            and (order[s] is None or ((a, order[s]) not in self.place and order[s] != t))
-            for s in range(first + 1, last)
-        )
+        day = self.prob.slots[t].day
+        busy = {u for u in self.prob.day_order[day] if u is not None and ((a, u) in self.place or u == t)}
+        return break_kept(self.prob, day, busy)
 
     def can_take(self, a: int, t: int, contract: bool = True) -> bool:
         return self.free(a, t) and (not contract or self.contract_ok(a, t)) and self.break_ok(a, t)
@@ -144,17 +133,7 @@ class State:
 
     def run_ok(self, a: int, p: int, t: int, most: int) -> bool:
         """The same adult and pupil stay within `most` adjacent slots of a day."""
-        order = self.prob.day_order[self.prob.slots[t].day]
-        s = order.index(t)
-        with_them = self.together[a, p]
-        run = 1
-        i = s - 1
-        while i >= 0 and order[i] is not None and order[i] in with_them:
-            run, i = run + 1, i - 1
-        i = s + 1
-        while i < len(order) and order[i] is not None and order[i] in with_them:
-            run, i = run + 1, i + 1
-        return run <= most
+        return run_through(self.prob, t, self.together[a, p]) <= most
 
 
 def spread(slots: list[int], prob: Problem) -> list[int]:
