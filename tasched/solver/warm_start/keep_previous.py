@@ -12,7 +12,7 @@ from typing import Any
 
 from tasched.problem.compile import Problem
 from tasched.solver.warm_start.ehcp import choose_supporters, modes, place_support
-from tasched.solver.warm_start.sessions import contact_ok, place_session, pupil_can_attend
+from tasched.solver.warm_start.sessions import place_session, session_legal
 from tasched.solver.warm_start.state import Place, State
 
 SupportRows = dict[tuple[int, int, str], list[int]]  # (pupil, slot, mode) -> adults
@@ -92,13 +92,11 @@ def _keep_session(state: State, j: int, t: int, a: int) -> None:
     if (
         t in iv.slots
         and a in iv.candidates[t]
-        and state.can_take(a, t)
         and len(held) < iv.sessions
         and not (iv.same_staff and any(b != a for _, b in held))
         and not (iv.one_per_day and any(prob.slots[u].day == prob.slots[t].day for u, _ in held))
         and (iv.room_kind is None or state.rooms[iv.room_kind, t] < prob.room_capacity.get(iv.room_kind, 0))
-        and all(pupil_can_attend(state, p, j, t, 0) for p in iv.pupils)
-        and contact_ok(state, a, j, t)
+        and session_legal(state, j, t, a)
     ):
         place_session(state, j, t, a)
 

@@ -25,7 +25,9 @@ def fill_intervention(state: State, i: int) -> None:
         if len(best) + len(held) >= iv.sessions:
             break
     for t, a in best:
-        place_session(state, i, t, a)
+        # Each session of a plan was judged without the plan's others: judge it again as placed.
+        if session_legal(state, i, t, a):
+            place_session(state, i, t, a)
 
 
 def place_session(state: State, i: int, t: int, a: int) -> None:
@@ -70,6 +72,16 @@ def _session_slots(state: State, i: int, lead: int, only: int | None = None) -> 
                 days.add(prob.slots[t].day)
                 break
     return out
+
+
+def session_legal(state: State, i: int, t: int, a: int) -> bool:
+    """Adult a may deliver a session of intervention i at t, given the rota as it stands."""
+    iv = state.prob.interventions[i]
+    return (
+        state.can_take(a, t)
+        and all(pupil_can_attend(state, p, i, t, 0) for p in iv.pupils)
+        and contact_ok(state, a, i, t)
+    )
 
 
 def pupil_can_attend(state: State, p: int, i: int, t: int, planned: int) -> bool:
