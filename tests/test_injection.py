@@ -186,14 +186,14 @@ def test_rota_workbook_keeps_formula_like_text_as_text(school: SchoolData, tmp_p
 
 def test_a_cell_that_is_only_a_formula_like_name(tmp_path: Path) -> None:
     """A name alone in a cell (as an adult's grid shows it) is a string with the quote prefix."""
-    from tasched.io.excel import _text_stays_text
+    from tasched.io.excel import text_stays_text
 
     book = openpyxl.Workbook()
     ws = book.active
     assert ws is not None
     for col, text in enumerate((*FORMULA_LIKE, "\tx", "plain"), start=1):
         ws.cell(row=1, column=col, value=text)
-    _text_stays_text(book)
+    text_stays_text(book)
     path = tmp_path / "cells.xlsx"
     book.save(path)
     assert sorted(assert_text_cells(path)) == sorted([*FORMULA_LIKE, "\tx"])

@@ -23,7 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tasched.input.model import SchoolData
 from tasched.input.term import planned_hours, programme_span, week_count, week_labels
-from tasched.io.excel.styles import HEADER_FILL, HEADER_FONT, WRAP_TOP, fit_header_height, print_wide
+from tasched.io.excel.cells import text_stays_text
+from tasched.io.excel.styles import HEADER_FILL, HEADER_FONT, WRAP_TOP, fit_row_height, print_wide
 from tasched.io.files import write_atomic
 from tasched.verify.term import week_input, withdrawals
 
@@ -120,10 +121,8 @@ def write_term_workbook(summary: dict[str, Any], path: str | Path) -> None:
            [("Adult", 10), ("Name", 18), ("Duties in the term", 10), *((f"Week {w} duties", 8) for w in weeks),
             *((f"Week {w} hours", 8) for w in weeks)], staff)  # fmt: skip
 
-    def write(handle: IO[bytes]) -> None:
-        book.save(handle)
-
-    write_atomic(path, write)
+    text_stays_text(book)
+    write_atomic(path, book.save)
 
 
 def _table(
@@ -136,9 +135,12 @@ def _table(
         cell = sheet.cell(row=1, column=col, value=heading)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP_TOP
         sheet.column_dimensions[get_column_letter(col)].width = width
-    fit_header_height(sheet)
+    fit_row_height(sheet)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            cell.alignment = WRAP_TOP
+        fit_row_height(sheet, sheet.max_row)
     sheet.freeze_panes = "B2"
     sheet.oddHeader.center.text = f"{school}: {title.lower()} over the term"
     sheet.oddFooter.right.text = "page &P of &N"

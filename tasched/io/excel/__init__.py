@@ -31,7 +31,7 @@ rota_sheets (the rota workbook), and cells and styles (small shared helpers).
 from __future__ import annotations
 
 from tasched.io.excel.cells import LIST_SEPARATORS, DocPath, Locate
-from tasched.io.excel.cells import _text_stays_text as _text_stays_text
+from tasched.io.excel.cells import text_stays_text as text_stays_text
 from tasched.io.excel.read import IGNORED_SHEETS, SCHOOL_SUFFIXES, read_workbook
 from tasched.io.excel.rota_book import read_rota_workbook, rota_workbook, write_rota_workbook
 from tasched.io.excel.rota_grid import ROTA_KINDS

@@ -47,7 +47,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet (or a CSV saved from it) may take for the start of a formula."""
 
 
-def _text_stays_text(book: Workbook) -> None:
+def text_stays_text(book: Workbook) -> None:
     """No text we write can be a formula: names and ids come from school files and are untrusted.
 
     Text starting ``=`` is stored as a string (openpyxl would write it as a formula),

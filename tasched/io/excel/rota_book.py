@@ -12,7 +12,7 @@ from tasched.errors import InputError, Problem
 from tasched.input.model import (
     SchoolData,
 )
-from tasched.io.excel.cells import _blank, _header_text, _number, _text_stays_text
+from tasched.io.excel.cells import _blank, _header_text, _number, text_stays_text
 from tasched.io.excel.rota_grid import _grid_sheet, _Names, _row_kind, _week
 from tasched.io.excel.rota_sheets import (
     _ASSIGNMENT_FIELDS,
@@ -80,7 +80,7 @@ def rota_workbook(rota: dict[str, Any], school: SchoolData | None = None) -> Wor
     _interventions_sheet(book.create_sheet(names("Interventions")), rows, kpis, week, school)
     _duties_sheet(book.create_sheet(names("Duties")), rows, week, school)
     _assignments_sheet(book.create_sheet(names("Assignments")), rows)
-    _text_stays_text(book)
+    text_stays_text(book)
     return book
 
 

@@ -75,27 +75,33 @@ def _header(ws: Worksheet, col: int, text: str, note: str | None, required: bool
         cell.comment = _comment(note)
 
 
-def fit_header_height(ws: Worksheet, row: int = 1) -> None:
-    """A wrapped header row tall enough for its longest heading: LibreOffice does not grow it when printing."""
+def fit_row_height(ws: Worksheet, row: int = 1) -> None:
+    """A row of wrapped text tall enough for its longest cell: LibreOffice does not grow it when printing."""
     lines = 1
     for cell in ws[row]:
         width = ws.column_dimensions[get_column_letter(cell.column)].width or 13
-        words, line, count = str(cell.value or "").split(), 0, 1
-        for word in words:  # greedy word wrap at the column's width in characters
-            if line and line + 1 + len(word) > width:
-                count, line = count + 1, len(word)
-            else:
-                line += len(word) + (1 if line else 0)
-        lines = max(lines, count)
+        lines = max(lines, sum(_wrapped_lines(part, width) for part in str(cell.value or "").split("\n")))
     ws.row_dimensions[row].height = 15 * lines + 3
 
 
-def print_wide(ws: Worksheet) -> None:
-    """Landscape A4, the header row on every page, and as many pages across as stay readable."""
+def _wrapped_lines(text: str, width: float) -> int:
+    """Lines a text takes wrapped at words to `width` characters."""
+    count, line = 1, 0
+    for word in text.split():
+        if line and line + 1 + len(word) > width:
+            count, line = count + 1, len(word)
+        else:
+            line += len(word) + (1 if line else 0)
+    return count
+
+
+def print_wide(ws: Worksheet, pages_wide: int | None = None) -> None:
+    """Landscape A4, the header row on every page, and `pages_wide` pages across (default: as many
+    as stay readable)."""
     width = sum(ws.column_dimensions[get_column_letter(col)].width or 13 for col in range(1, ws.max_column + 1))
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = max(1, math.ceil(width / 180))
+    ws.page_setup.fitToWidth = pages_wide or max(1, math.ceil(width / 180))
     ws.page_setup.fitToHeight = 0
     ws.print_title_rows = "1:1"

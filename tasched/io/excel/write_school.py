@@ -16,7 +16,7 @@ from tasched.errors import InputError, Problem
 from tasched.input.model import (
     SchoolData,
 )
-from tasched.io.excel.cells import LIST_SEPARATORS, _set, _text_stays_text
+from tasched.io.excel.cells import LIST_SEPARATORS, _set, text_stays_text
 from tasched.io.excel.sheets import SHEETS, Column, Sheet
 from tasched.io.excel.styles import _BOLD, _header, _named_styles, print_wide
 from tasched.io.files import write_atomic
@@ -109,7 +109,7 @@ def school_workbook(data: SchoolData | None) -> Workbook:
             _write_table(ws, sheet, value if isinstance(value, list) else [])
         else:
             _write_pairs(ws, sheet, value if isinstance(value, dict) else {})
-    _text_stays_text(book)
+    text_stays_text(book)
     return book
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any
 
+from tasched.io.excel.styles import fit_row_height, print_wide
 from tasched.io.files import dump_yaml, write_atomic
 from tasched.jobs.batch.files import SUMMARY_NAME, write_text
 from tasched.jobs.batch.task import COLUMNS, PROBLEM_STATUSES, BatchReport
@@ -18,6 +19,7 @@ NO_ROTA_WORDS = {
     "not_run": "not run (the batch stopped)",
     "interrupted": "stopped early: best rota so far",
 }
+WRAPPED = ("school", "result", "file", "rota", "error")
 TOTAL_LABELS = {
     "folder": "Folder",
     "schools": "Schools",
@@ -106,6 +108,7 @@ def _write_workbook(report: BatchReport, handle: IO[bytes]) -> None:
     for r, (key, value) in enumerate(trust_totals(report).items(), start=1):
         _set(totals.cell(row=r, column=1), TOTAL_LABELS.get(key, key))
         _set(totals.cell(row=r, column=2), value)
+    print_wide(totals, pages_wide=1)
     book.save(handle)
 
 
@@ -122,6 +125,7 @@ def _write_schools(sheet: Any, rows: list[dict[str, Any]]) -> None:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(col)].width = width
+    fit_row_height(sheet)
     for r, row in enumerate(rows, start=2):
         fill = red if row["status"] in PROBLEM_STATUSES else amber if row["ehc_hours_short"] else None
         for col, (key, _, number_format, _) in enumerate(COLUMNS, start=1):
@@ -131,23 +135,12 @@ def _write_schools(sheet: Any, rows: list[dict[str, Any]]) -> None:
                 cell.number_format = number_format
             if fill is not None:
                 cell.fill = fill
-            if key == "error":
+            if key in WRAPPED:  # long text wraps, so the sheet prints one page wide and readable
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+        fit_row_height(sheet, r)
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = sheet.dimensions
-    _print_landscape(sheet)
-
-
-def _print_landscape(sheet: Any) -> None:
-    """A printed summary: landscape A4, one page wide, the header row on every page."""
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.print_title_rows = "1:1"
+    print_wide(sheet, pages_wide=1)
 
 
 def _set(cell: Any, value: Any) -> None:

@@ -42,8 +42,8 @@ PROBLEM_STATUSES = ("failed", "no_rota", "not_run")
 
 # The summary's columns, in order: key, heading, Excel number format, width.
 COLUMNS: tuple[tuple[str, str, str | None, int], ...] = (
-    ("school", "School", None, 28),
-    ("result", "Result", None, 30),
+    ("school", "School", None, 22),
+    ("result", "Result", None, 22),
     ("ehc_proven", "EHC shortfall proven least", None, 11),
     ("ehc_hours_short", "EHC hours short", "0.0#", 10),
     ("ehc_pupils_short", "Pupils short of EHC hours", "0", 10),
@@ -56,9 +56,9 @@ COLUMNS: tuple[tuple[str, str, str | None, int], ...] = (
     ("cost_annual", "Cost a year (£)", "#,##0", 13),
     ("seconds", "Seconds", "0.0", 9),
     ("warnings", "Warnings", "0", 9),
-    ("file", "School file", None, 28),
-    ("rota", "Rota file", None, 28),
-    ("error", "Error", None, 80),
+    ("file", "School file", None, 14),
+    ("rota", "Rota file", None, 16),
+    ("error", "Error", None, 40),
 )
 
 

@@ -5,15 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from rich.console import Console
 
 from tasched.errors import InputError
-from tasched.io.files import dump_yaml
+from tasched.io.excel.cells import text_stays_text
+from tasched.io.excel.styles import HEADER_FILL, HEADER_FONT, WRAP_TOP, fit_row_height, print_wide
+from tasched.io.files import dump_yaml, write_atomic
 from tasched.jobs import batch
 from tasched.jobs.batch import BatchOptions, BatchReport
 from tasched.jobs.trust.runner import find_trust, run_trust_batch
 
 __all__ = ["run_command", "write_trust_section"]
+
+WEEK = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # the usual day ids, for the columns' order
 
 
 def write_trust_section(report: BatchReport, section: dict[str, Any]) -> None:
@@ -21,19 +28,33 @@ def write_trust_section(report: BatchReport, section: dict[str, Any]) -> None:
     out = Path(report.outdir)
     yaml_path = out / f"{batch.SUMMARY_NAME}.yaml"
     batch.write_text(yaml_path, dump_yaml({**batch.summary_document(report), "trust_file": section}))
-    from openpyxl import load_workbook
-
     xlsx = out / f"{batch.SUMMARY_NAME}.xlsx"
     book = load_workbook(xlsx)
-    sheet = book.create_sheet("Shared staff")
-    days = ["Mon", "Tue", "Wed", "Thu", "Fri"]
-    sheet.append(["Adult", "Trust hours", "School", "Window", "Hours given", *days])
-    for adult, info in section["shared_staff"].items():
+    _shared_staff_sheet(book.create_sheet("Shared staff"), section["shared_staff"])
+    text_stays_text(book)
+    write_atomic(xlsx, book.save)
+
+
+def _shared_staff_sheet(sheet: Worksheet, shared: dict[str, Any]) -> None:
+    """Each shared adult's week at each school, by the school's name; printed landscape, one page wide."""
+    seen = dict.fromkeys(d for info in shared.values() for site in info["schools"].values() for d in site["week"])
+    days = sorted(seen, key=lambda d: WEEK.index(d) if d in WEEK else len(WEEK))
+    columns = [("Adult", 8), ("Trust hours", 8), ("School", 22), ("Window", 10), ("Hours given", 8)]
+    for col, (heading, width) in enumerate([*columns, *((d, 30) for d in days)], start=1):
+        cell = sheet.cell(row=1, column=col, value=heading)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP_TOP
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    fit_row_height(sheet)
+    for adult, info in shared.items():
         for sid, site in info["schools"].items():
             week = site["week"]
-            sheet.append([adult, info["hours"], sid, site["when"], round(site["minutes"] / 60, 2),
-                          *["; ".join(week.get(d, [])) for d in days]])  # fmt: skip
-    book.save(xlsx)
+            sheet.append([adult, info["hours"], site.get("school") or sid, site["when"],
+                          round(site["minutes"] / 60, 2), *("\n".join(week.get(d, [])) for d in days)])  # fmt: skip
+            for cell in sheet[sheet.max_row]:
+                cell.alignment = WRAP_TOP
+            fit_row_height(sheet, sheet.max_row)
+    sheet.freeze_panes = "B2"
+    print_wide(sheet, pages_wide=1)
 
 
 def run_command(folder: Path, outdir: Path, options: BatchOptions, *, quiet: bool, out: Console, err: Console) -> int:

@@ -176,6 +176,7 @@ def _week_at(school: SchoolData, document: dict[str, Any], adult: str, when: str
     for r in rows:
         week.setdefault(str(r["day"]), []).append(f"{r['slot']} {r['task']}")
     return {
+        "school": school.school.name,
         "when": when,
         "minutes": sum(length[slot] for _, slot in {(r["day"], r["slot"]) for r in rows}),
         "week": {d: week[d] for d in school.calendar.days if d in week},
