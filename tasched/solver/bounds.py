@@ -120,6 +120,7 @@ class _Ehc:
 
 
 def _build(prob: Problem, lp: Relaxation) -> None:
+    """The relaxation of EHC delivery, rule by rule in the order of the docstring above."""
     ehc = _index(prob, lp)
     candidates, blocked = _candidates(ehc)
     _variables(ehc, candidates, blocked)
@@ -132,6 +133,7 @@ def _build(prob: Problem, lp: Relaxation) -> None:
 
 
 def _index(prob: Problem, lp: Relaxation) -> _Ehc:
+    """Pupils with plans, sessions counting for EHC, and the kinds of adult who may serve them."""
     planned = [p for p in prob.pupils if p.ehcp is not None and p.ehcp.required_minutes > 0]
     planned_ids = {p.index for p in planned}
     # Interventions that count for EHC and have a pupil with a plan; the rest can only use adults up.
