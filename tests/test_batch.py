@@ -379,8 +379,13 @@ def test_a_worker_killed_mid_solve_fails_only_its_school(tmp_path: Path) -> None
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env, cwd=ROOT,
     )  # fmt: skip
     try:
-        time.sleep(6)  # the pool's one process is building or solving aaa-slow
-        workers = [pid for pid, cmd in _children(batch_run.pid) if "spawn_main" in cmd]
+        workers: list[int] = []
+        for _ in range(60):  # the pool's one process is building or solving aaa-slow (slower on a busy machine)
+            time.sleep(1)
+            workers = [pid for pid, cmd in _children(batch_run.pid) if "spawn_main" in cmd]
+            if workers:
+                break
+        time.sleep(3)  # well into the solve
         assert len(workers) == 1, _children(batch_run.pid)
         os.kill(workers[0], signal.SIGKILL)
         _, stderr = batch_run.communicate(timeout=120)
