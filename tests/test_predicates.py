@@ -17,6 +17,7 @@ import tasched.problem.predicates as predicates
 from tasched.input.catalogue import CATALOGUE
 from tasched.problem.compile import Problem, compile_problem
 from tasched.problem.predicates import (
+    base_pay,
     break_kept,
     class_at,
     contract_minutes,
@@ -207,6 +208,18 @@ def test_paid_minutes_and_cost_from_exact_minutes() -> None:
     assert cost_pence(contract_school(), 0, 60) == 0.0  # no hourly_cost
 
 
+def test_base_pay_is_the_rate_before_on_costs_in_any_unit() -> None:
+    """cost_pence is base_pay plus on-costs; staff-min's model takes base_pay's rate a minute
+    in 1/100 of a penny (10,000 to the pound), so one rate formula serves both."""
+    prob = contract_school(hourly_cost=12.0)
+    prob.data.school.oncost = 0.5
+    assert base_pay(12.0, 60) == pytest.approx(1200.0)  # pence
+    assert base_pay(12.0, 1, 10_000) == pytest.approx(2000.0)  # 1/100 penny a minute
+    assert base_pay(12.0, 20, 1) == pytest.approx(4.0)  # pounds: 20 minutes are a third of an hour
+    assert base_pay(None, 60) == 0.0
+    assert cost_pence(prob, 0, 20) == base_pay(12.0, 20) * 1.5
+
+
 # ---------------------------------------------------------------------------
 # Who is where, and medical cover (rule 14)
 # ---------------------------------------------------------------------------
@@ -310,7 +323,7 @@ def test_the_catalogue_names_every_predicate() -> None:
             module, _, name = ref.partition(":")
             assert callable(getattr(importlib.import_module(module), name)), f"rule {rule.number}: {ref}"
             named.add(name)
-    assert named == set(predicates.__all__) - {"paid_minutes", "cost_pence"}  # cost is no rule of its own
+    assert named == set(predicates.__all__) - {"paid_minutes", "base_pay", "cost_pence"}  # cost is no rule of its own
 
 
 def test_a_solved_rota_keeps_the_break_runs_and_contract() -> None:

@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Mapping
 from tasched.problem.compile import Adult, Problem
 
 __all__ = [
+    "base_pay",
     "break_kept",
     "class_at",
     "contract_minutes",
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 IN_CLASS = "in_class"
+PENCE = 100  # a pound's pence: the unit of base_pay and cost_pence
 
 
 # --- who is where -------------------------------------------------------------------
@@ -224,10 +226,15 @@ def paid_minutes(adult: Adult, contract_used: int, extra: int) -> int:
     return adult.contract_minutes + max(0, contract_used - adult.contract_minutes) + extra
 
 
+def base_pay(hourly_cost: float | None, minutes: float, unit: int = PENCE) -> float:
+    """Pay for `minutes` at `hourly_cost` pounds an hour, before on-costs, unrounded, in
+    1/unit of a pound (pence by default); 0 without an hourly_cost. The one pay rate:
+    cost_pence prices by it, and staff-min's CP-SAT model rounds its rate a minute (in
+    1/100 of a penny) into integer coefficients and adds the on-costs after solving."""
+    return (hourly_cost or 0.0) * unit * minutes / 60
+
+
 def cost_pence(prob: Problem, a: int, minutes: int) -> float:
     """What `minutes` of adult a's time cost, on-costs included, in pence, unrounded (0 without
     an hourly_cost): from exact minutes, never from hours already rounded for display."""
-    hourly = prob.adults[a].hourly_cost
-    if hourly is None:
-        return 0.0
-    return hourly * 100 * minutes / 60 * (1 + prob.data.school.oncost)
+    return base_pay(prob.adults[a].hourly_cost, minutes) * (1 + prob.data.school.oncost)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from tasched.problem.compile import Problem, Row
+from tasched.problem import predicates
+from tasched.problem.compile import Adult, Problem, Row
 
 
 @dataclass
@@ -116,50 +117,29 @@ class Delivery:
                 minutes += iv.minutes * len(self.sessions.get(iv.id, []))
         return minutes
 
+    def tasks(self, adult_id: str) -> dict[int, list[str]]:
+        """One adult's week: slot -> the tasks of their rows there."""
+        return {t: [row["task"] for row in rows] for t, rows in self.by_adult.get(adult_id, {}).items()}
+
     def contract_minutes(self, adult_id: str) -> int:
         """Minutes of contract tasks: one per slot occupied, duties paid extra aside."""
-        extra = {d.id for d in self.problem.duties if d.paid_extra}
-        total = 0
-        for t, rows in self.by_adult.get(adult_id, {}).items():
-            if not all(r["task"].startswith("duty:") and r["task"][5:] in extra for r in rows):
-                total += self.problem.slots[t].minutes
-        return total
+        return predicates.contract_minutes(self.problem, self.tasks(adult_id))
 
     def extra_minutes(self, adult_id: str) -> int:
-        extra = {d.id for d in self.problem.duties if d.paid_extra}
-        return sum(
-            self.problem.slots[t].minutes
-            for t, rows in self.by_adult.get(adult_id, {}).items()
-            if any(r["task"].startswith("duty:") and r["task"][5:] in extra for r in rows)
-        )
+        """Minutes of duties paid extra."""
+        return predicates.extra_minutes(self.problem, self.tasks(adult_id))
+
+    def present(self, t: int) -> list[tuple[int, str, str | None]]:
+        """Every adult's rows at slot t, as (adult, task, mode)."""
+        return [
+            (adult.index, row["task"], row.get("mode"))
+            for adult in self.problem.adults
+            for row in self.by_adult.get(adult.id, {}).get(t, [])
+        ]
 
     def medical_covered(self, pupil_index: int, t: int) -> bool:
         """An adult with the medical skills is near the pupil at slot t (docs/rules.md)."""
-        prob = self.problem
-        pupil = prob.pupils[pupil_index]
-        assert pupil.medical is not None
-        skills = pupil.medical.skills
-        iv_ids = {prob.interventions[i].id for i in pupil.interventions}
-        place = pupil.place.get(t)
-        index = prob.pupil_index
-        for adult in prob.adults:
-            if not adult.can(skills):
-                continue
-            for row in self.by_adult.get(adult.id, {}).get(t, []):
-                kind, _, target = row["task"].partition(":")
-                if kind == "pupil" and target == pupil.id:
-                    return True
-                if kind == "intervention" and target in iv_ids and place is not None:
-                    return True
-                if place is not None:
-                    if kind == "class" and target == place:
-                        return True
-                    in_class = row.get("mode") == "in_class" and target in index
-                    if kind == "pupil" and in_class and prob.pupils[index[target]].place.get(t) == place:
-                        return True
-                elif kind == "duty":
-                    return True
-        return False
+        return predicates.medical_covered(self.problem, pupil_index, t, self.present(t))
 
 
 def shortfall_amounts(delivery: Delivery) -> list[dict[str, Any]]:
@@ -223,19 +203,6 @@ def compute_kpis(delivery: Delivery) -> dict[str, Any]:
     """Per pupil, intervention, class and adult, and the week's and year's cost."""
     prob = delivery.problem
     school = prob.data.school
-    pupils: dict[str, Any] = {}
-    for pupil in prob.pupils:
-        plan = pupil.ehcp
-        if plan is None:
-            continue
-        shares = [m for (a, p), m in delivery.contact.items() if p == pupil.id and m > 0]
-        required = plan.required_minutes
-        pupils[pupil.id] = {
-            "ehc_hours_required": round(required / 60, 2),
-            "ehc_hours_delivered": round(delivery.ehc_minutes(pupil.index) / 60, 2),
-            "distinct_adults": len(shares),
-            "largest_share": round(max(shares) / required, 3) if shares and required else 0.0,
-        }
     interventions = {
         iv.id: {"sessions_required": iv.sessions, "sessions_delivered": len(delivery.sessions.get(iv.id, []))}
         for iv in prob.interventions
@@ -249,31 +216,50 @@ def compute_kpis(delivery: Delivery) -> dict[str, Any]:
         for c, (need, got) in class_support_totals(delivery).items()
     }
     staff: dict[str, Any] = {}
-    weekly = 0.0
+    pence = 0.0
     for adult in prob.adults:
-        contract = delivery.contract_minutes(adult.id)
-        extra = delivery.extra_minutes(adult.id)
-        hours = adult.contract_minutes / 60
-        overtime = max(0.0, contract / 60 - hours)
-        staff[adult.id] = {
-            "contracted_hours": round(hours, 2),
-            "assigned_hours": round(contract / 60, 2),
-            "extra_hours": round(extra / 60, 2),
-            "overtime_hours": round(overtime, 2),
-            "idle_minutes": max(0, adult.contract_minutes - adult.liaison_minutes - contract),
-            "duties": sum(
-                1
-                for rows in delivery.by_adult.get(adult.id, {}).values()
-                for r in rows
-                if r["task"].startswith("duty:")
-            ),
-        }
-        if adult.hourly_cost is not None:
-            weekly += adult.hourly_cost * (hours + overtime + extra / 60) * (1 + school.oncost)
+        used, extra = delivery.contract_minutes(adult.id), delivery.extra_minutes(adult.id)
+        staff[adult.id] = _adult_kpis(delivery, adult, used, extra)
+        # Priced from exact minutes: hours rounded for display would misprice a part hour.
+        pence += predicates.cost_pence(prob, adult.index, predicates.paid_minutes(adult, used, extra))
+    weekly = pence / 100
     return {
-        "pupils": pupils,
+        "pupils": _pupil_kpis(delivery),
         "interventions": interventions,
         "classes": classes,
         "staff": staff,
         "cost": {"weekly": round(weekly, 2), "annual": round(weekly * school.paid_weeks, 2)},
+    }
+
+
+def _pupil_kpis(delivery: Delivery) -> dict[str, Any]:
+    """Each pupil with an EHC plan: hours required and delivered, and how many adults share them."""
+    pupils: dict[str, Any] = {}
+    for pupil in delivery.problem.pupils:
+        plan = pupil.ehcp
+        if plan is None:
+            continue
+        shares = [m for (a, p), m in delivery.contact.items() if p == pupil.id and m > 0]
+        required = plan.required_minutes
+        pupils[pupil.id] = {
+            "ehc_hours_required": round(required / 60, 2),
+            "ehc_hours_delivered": round(delivery.ehc_minutes(pupil.index) / 60, 2),
+            "distinct_adults": len(shares),
+            "largest_share": round(max(shares) / required, 3) if shares and required else 0.0,
+        }
+    return pupils
+
+
+def _adult_kpis(delivery: Delivery, adult: Adult, used: int, extra: int) -> dict[str, Any]:
+    """One adult's hours: contracted, assigned (`used` minutes), paid extra, overtime; idle minutes; duties."""
+    hours = adult.contract_minutes / 60
+    return {
+        "contracted_hours": round(hours, 2),
+        "assigned_hours": round(used / 60, 2),
+        "extra_hours": round(extra / 60, 2),
+        "overtime_hours": round(max(0.0, used / 60 - hours), 2),
+        "idle_minutes": max(0, adult.contract_minutes - adult.liaison_minutes - used),
+        "duties": sum(
+            1 for rows in delivery.by_adult.get(adult.id, {}).values() for r in rows if r["task"].startswith("duty:")
+        ),
     }
