@@ -12,7 +12,8 @@ a plain-language summary:
     print(result.scenarios[1].summary)
 
 Annual cost is pay: hourly cost × (contracted hours + overtime used + duties paid
-extra) × paid_weeks × (1 + oncost), exactly as the rota's `kpis.cost` counts it.
+extra) × paid_weeks × (1 + oncost), from the rota's exact minutes, exactly as the
+rota's `kpis.cost` counts it.
 Demands that the scenario makes impossible (diagnose's errors, such as a plan
 needing two Team Teach adults when one is left) do not stop the comparison: they
 are listed under the scenario's `impossible` and show up as statutory losses.
@@ -30,7 +31,7 @@ from typing import Any
 
 from tasched._version import __version__
 from tasched.analysis.staffing import solve_settings
-from tasched.analysis.whatif.measure import add_losses, annual_cost, measure, pay_by_adult, saving
+from tasched.analysis.whatif.measure import add_losses, annual_cost, cost_summary, measure, pay_by_adult, saving
 from tasched.analysis.whatif.output import refuse_unknown_output, render, write_comparison
 from tasched.analysis.whatif.result import Comparison, Outcome, comparison_table
 from tasched.analysis.whatif.scenario import Scenario, apply_scenario, load_scenarios, parse_hours, split_items
@@ -52,6 +53,7 @@ __all__ = [
     "apply_scenario",
     "compare",
     "comparison_table",
+    "cost_summary",
     "load_scenarios",
     "measure",
     "parse_hours",
@@ -115,21 +117,24 @@ def _solve_one(scenario: Scenario, school: SchoolData, solve: Callable[..., Rota
         "contracted_hours": round(sum(s.hours for s in school.staff), 2),
         "impossible": impossible,
     }
+    paid_weeks = school.school.paid_weeks
     try:
         rota = solve(school, **options)
     except Exception as error:  # a scenario that cannot be built must not stop the others
-        data.update(status="error", error=f"{type(error).__name__}: {error}", cost=annual_cost(school))
-        return Outcome(scenario, "error", data, pay=pay_by_adult(school))
+        pay = pay_by_adult(school)
+        data.update(status="error", error=f"{type(error).__name__}: {error}", cost=cost_summary(pay, paid_weeks))
+        return Outcome(scenario, "error", data, pay=pay)
     solved = rota if rota.status != "no_rota" else None
+    pay = pay_by_adult(school, solved)
     data.update(
         status=rota.status,
         gap=rota.meta.get("gap"),
         seconds=rota.meta.get("seconds"),
-        cost=annual_cost(school, solved),
+        cost=cost_summary(pay, paid_weeks),
     )
     if solved is not None:
         data.update(measure(school, solved))
-    return Outcome(scenario, rota.status, data, rota, pay=pay_by_adult(school, solved))
+    return Outcome(scenario, rota.status, data, rota, pay=pay)
 
 
 def _against_base(outcome: Outcome, base: Outcome) -> None:

@@ -1,49 +1,65 @@
 """Measuring one scenario's solved week: pay a year, EHC hours, intervention sessions, class
 support, duties, medical cover and rotation, and what each loses against the base.
 
-Annual cost is pay: hourly cost × (contracted hours + overtime used + duties paid
-extra) × paid_weeks × (1 + oncost), exactly as the rota's `kpis.cost` counts it.
+Annual cost is pay: hourly cost × (contracted minutes + overtime used + duties paid
+extra) × paid_weeks × (1 + oncost), priced from the rota's exact minutes by the shared
+predicates, exactly as the rota's `kpis.cost` counts it (never from its hours rounded
+for display).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tasched.analysis.staffing import pay_factor
 from tasched.input.model import SchoolData
-from tasched.solution.rota import Rota
+from tasched.problem.compile import Problem, compile_problem
+from tasched.problem.predicates import cost_pence, paid_minutes
+from tasched.solution.rota import Delivery, Rota
 
-__all__ = ["add_losses", "annual_cost", "measure", "pay_by_adult", "saving"]
+__all__ = ["add_losses", "annual_cost", "cost_summary", "measure", "pay_by_adult", "saving"]
 
 
 def pay_by_adult(data: SchoolData, rota: Rota | None = None) -> dict[str, tuple[float, float]]:
-    """Each adult's pay a year, unrounded: (contracted, overtime and extra duties)."""
-    factor = pay_factor(data)
-    staff_kpis = (rota.kpis.get("staff", {}) if rota is not None else {}) or {}
+    """Each adult's pay a year, unrounded: (contracted, overtime and extra duties), from the
+    exact minutes of the rota's rows (the contract alone without a rota)."""
+    prob = compile_problem(data)
+    delivery = Delivery(prob, rota.assignments) if rota is not None else None
     out = {}
-    for s in data.staff:
-        if s.hourly_cost is None:
+    for adult in prob.adults:
+        if adult.hourly_cost is None:
             continue
-        k = staff_kpis.get(s.id, {})
-        extra_hours = k.get("overtime_hours", 0.0) + k.get("extra_hours", 0.0)
-        out[s.id] = (s.hourly_cost * s.hours * factor, s.hourly_cost * extra_hours * factor)
+        paid = adult.contract_minutes
+        if delivery is not None:
+            paid = paid_minutes(adult, delivery.contract_minutes(adult.id), delivery.extra_minutes(adult.id))
+        contract = _a_year(prob, adult.index, adult.contract_minutes)
+        out[adult.id] = (contract, _a_year(prob, adult.index, paid - adult.contract_minutes))
     return out
+
+
+def _a_year(prob: Problem, a: int, minutes: int) -> float:
+    """`minutes` a week of adult a's time for a year, on-costs included, in pounds, unrounded."""
+    return cost_pence(prob, a, minutes) / 100 * prob.data.school.paid_weeks
 
 
 def annual_cost(data: SchoolData, rota: Rota | None = None) -> dict[str, float]:
     """Pay a year: contracted hours, plus the overtime and extra duties the rota uses.
 
-    `contracted` = Σ hourly_cost × hours × paid_weeks × (1 + oncost); `extra` is
-    the same for overtime and duties paid extra in the rota; `annual` is their sum.
+    `contracted` = Σ hourly_cost × contracted minutes / 60 × paid_weeks × (1 + oncost);
+    `extra` is the same for overtime and duties paid extra in the rota; `annual` is their sum.
     """
-    pay = pay_by_adult(data, rota)
+    return cost_summary(pay_by_adult(data, rota), data.school.paid_weeks)
+
+
+def cost_summary(pay: dict[str, tuple[float, float]], paid_weeks: float) -> dict[str, float]:
+    """The adults' pay a year (pay_by_adult's) summed and rounded: annual, contracted,
+    overtime and extra, and weekly."""
     contracted = sum(c for c, _ in pay.values())
     extra = sum(e for _, e in pay.values())
     return {
         "annual": round(contracted + extra, 2),
         "contracted": round(contracted, 2),
         "overtime_and_extra": round(extra, 2),
-        "weekly": round((contracted + extra) / data.school.paid_weeks, 2),
+        "weekly": round((contracted + extra) / paid_weeks, 2),
     }
 
 
