@@ -13,12 +13,20 @@ from tasched.analysis.staffing import pay_factor
 from tasched.analysis.staffmin.variants import INTERVENTIONS, STATUTORY
 from tasched.input.model import SchoolData, Staff
 from tasched.problem.compile import Adult, compile_problem
+from tasched.problem.predicates import base_pay
 from tasched.solver import build_model, complete_hint, extract_rows
 
 __all__ = ["BIG", "CENTI", "KeptModel"]
 
-CENTI = 10_000  # cost unit in the model: 1/100 of a penny
+CENTI = 10_000  # cost unit in the model: 1/100 of a penny (10,000 to the pound)
 BIG = 10**9
+
+
+def _centi_a_minute(spec: Staff) -> float:
+    """The adult's pay a minute before on-costs, in the model's unit (unrounded: each
+    coefficient is rounded to a whole number where it is made; the pay factor adds the
+    on-costs after solving)."""
+    return base_pay(spec.hourly_cost, 1, CENTI)
 
 
 class KeptModel:
@@ -78,7 +86,7 @@ class KeptModel:
         cp = self.cp
         kept = cp.new_bool_var(f"kept[{adult.index}]")
         self.kept[adult.index] = kept
-        per_minute = (spec.hourly_cost or 0.0) * CENTI / 60
+        per_minute = _centi_a_minute(spec)
         picks = []
         minutes: Any = 0
         for h in options:
@@ -110,8 +118,7 @@ class KeptModel:
         for (a, j, t), var in self.rm.duty.items():
             spec = self.data.staff[a]
             if self.problem.duties[j].paid_extra and spec.hourly_cost:
-                per_minute = spec.hourly_cost * CENTI / 60
-                terms.append(round(per_minute * self.problem.slots[t].minutes) * var)
+                terms.append(round(_centi_a_minute(spec) * self.problem.slots[t].minutes) * var)
         return terms
 
     def _amounts(self) -> dict[str, cp_model.IntVar]:

@@ -65,7 +65,11 @@ def subset(data: SchoolData, kept: Sequence[str], hours: dict[str, float] | None
 
 
 def weekly_rate(spec: Staff, hours: dict[str, float] | None = None) -> float:
-    """An adult's contracted pay a week (£0 without an hourly_cost), at their `hours` if named."""
+    """An adult's contracted pay a week (£0 without an hourly_cost), at their `hours` if named.
+
+    hourly_cost × hours as the school states them, not predicates.cost_pence: it prices
+    contracts that no compiled problem holds (each hour option) and orders the greedy
+    removal, so a different float path could reorder equal rates."""
     return (spec.hourly_cost or 0.0) * (hours or {}).get(spec.id, spec.hours)
 
 
