@@ -377,6 +377,7 @@ def test_a_worker_killed_mid_solve_fails_only_its_school(tmp_path: Path) -> None
         [sys.executable, "-m", "tasched", "batch", str(folder), "-o", str(outdir),
          "--time-limit", "60", "--jobs", "1", "--workers", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env, cwd=ROOT,
+        start_new_session=True,  # its own process group, so a failed test leaves no pool process behind
     )  # fmt: skip
     try:
         workers: list[int] = []
@@ -391,7 +392,8 @@ def test_a_worker_killed_mid_solve_fails_only_its_school(tmp_path: Path) -> None
         _, stderr = batch_run.communicate(timeout=120)
     finally:
         if batch_run.poll() is None:
-            batch_run.kill()
+            os.killpg(batch_run.pid, signal.SIGKILL)
+            batch_run.wait()
     assert batch_run.returncode == 1, stderr
     assert "Traceback" not in stderr
     assert "aaa-slow.yaml" in stderr and "the solver process was killed (signal 9)" in stderr
