@@ -13,7 +13,7 @@ import tasched.solver
 from tasched.input.model import Demand
 from tasched.problem.compile import compile_problem
 from tasched.solver import build_model
-from tasched.solver.neighbourhood import decisions_of, held_above
+from tasched.solver.neighbourhood import decisions_of, holding_above
 from tasched.solver.tiers import gap_of, overall_status
 from tasched.verify import format_report, verify
 
@@ -181,11 +181,15 @@ def test_the_quick_search_holds_the_demands_above_and_frees_the_rest() -> None:
     solver.parameters.num_workers = 1
     assert solver.solve(rm.cp) == cp_model.OPTIMAL
     solution = list(solver.response_proto.solution)
-    held = held_above(rm, Demand.class_support, solution)
-    assert held is not None and held_above(rm, Demand.ehcp_hours, solution) is None
-    domains = {i: list(v.domain) for i, v in enumerate(held.proto.variables)}
-    for var in decisions_of(rm, Demand.ehcp_hours):
-        assert domains[var.index] == [solution[var.index]] * 2
-    for var in decisions_of(rm, Demand.class_support):
-        assert domains[var.index] == [0, 1]
-    assert solver.solve(held) == cp_model.OPTIMAL  # the rota in hand is still a rota of the copy
+    with holding_above(rm, Demand.ehcp_hours, solution) as held:
+        assert not held  # nothing is ranked above EHC hours
+    before = [list(v.domain) for v in rm.cp.proto.variables]
+    with holding_above(rm, Demand.class_support, solution) as held:
+        assert held
+        domains = {i: list(v.domain) for i, v in enumerate(rm.cp.proto.variables)}
+        for var in decisions_of(rm, Demand.ehcp_hours):
+            assert domains[var.index] == [solution[var.index]] * 2
+        for var in decisions_of(rm, Demand.class_support):
+            assert domains[var.index] == [0, 1]
+        assert solver.solve(rm.cp) == cp_model.OPTIMAL  # the rota in hand is still a rota
+    assert [list(v.domain) for v in rm.cp.proto.variables] == before  # the model is restored

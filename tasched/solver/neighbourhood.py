@@ -11,7 +11,8 @@ the rest of the rota could be re-arranged too, which the full search still tries
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from tasched.input.model import Demand
 from tasched.solver.model import Literal, RotaModel
@@ -46,16 +47,21 @@ def demands_above(rm: RotaModel, demand: Demand) -> list[Demand]:
     return order[: order.index(demand)] if demand in order else []
 
 
-def held_above(rm: RotaModel, demand: Demand, solution: list[int]) -> cp_model.CpModel | None:
-    """A copy of the model (objective and hint included) with the decisions of the demands
-    above `demand` fixed as in `solution`; None when no demand is above it."""
+@contextmanager
+def holding_above(rm: RotaModel, demand: Demand, solution: list[int]) -> Iterator[bool]:
+    """Within the block, the decisions of the demands above `demand` are fixed as in `solution`
+    (True), or nothing is fixed when no demand is above it (False). The model itself is
+    changed and restored, not copied: a copy of a large school's model costs hundreds of MB."""
     literals = [var for above in demands_above(rm, demand) for var in decisions_of(rm, above)]
-    if not literals:
-        return None
-    model = rm.cp.clone()
-    variables = model.proto.variables
-    for var in literals:
-        value = solution[var.index]
-        variables[var.index].domain.clear()
-        variables[var.index].domain.extend([value, value])
-    return model
+    variables = rm.cp.proto.variables
+    saved = [(var.index, list(variables[var.index].domain)) for var in literals]
+    try:
+        for var in literals:
+            value = solution[var.index]
+            variables[var.index].domain.clear()
+            variables[var.index].domain.extend([value, value])
+        yield bool(literals)
+    finally:
+        for index, domain in saved:
+            variables[index].domain.clear()
+            variables[index].domain.extend(domain)

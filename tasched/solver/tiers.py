@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from tasched.input.model import Demand, Priority
 from tasched.solver.model import WEIGHT_SCALE, RotaModel
-from tasched.solver.neighbourhood import SHARE, held_above
+from tasched.solver.neighbourhood import SHARE, holding_above
 
 SOFT_GOALS = "soft_goals"
 UNITS = {
@@ -224,7 +224,7 @@ def _solve_tier(
     callback = _TierProgress(search, tier, scale, floor)
     quick = 0.0
     if solution is not None:
-        _hint(rm, solution)  # the copy the quick search solves takes the hint with it
+        _hint(rm, solution)
         solution, quick = _settle(rm, tier, solution, search, seconds, callback)
         found = solution[tier.value.index]
         if found <= floor:  # the quick search reached a bound known before it: proven
@@ -269,15 +269,17 @@ def _settle(
 ) -> tuple[list[int], float]:
     """The tier's quick first search, with the demands above it held as they are (see
     :mod:`tasched.solver.neighbourhood`); the best rota found and the time it took."""
-    model = None if tier.demand is None or search.stopped else held_above(rm, tier.demand, solution)
-    if model is None:
+    if tier.demand is None or search.stopped:
         return solution, 0.0
     solver = _solver(search, seconds * SHARE)
     solver.parameters.cp_model_presolve = True  # it removes the fixed decisions: the problem left is small
-    search.current = solver
-    began = time.perf_counter()
-    status = solver.solve(model, callback)
-    search.current = None
+    with holding_above(rm, tier.demand, solution) as held:
+        if not held:
+            return solution, 0.0
+        search.current = solver
+        began = time.perf_counter()
+        status = solver.solve(rm.cp, callback)
+        search.current = None
     search.clock.spent += solver.deterministic_time
     spent = solver.deterministic_time if search.clock.deterministic else time.perf_counter() - began
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # never worse than the hint, its first solution
