@@ -4,7 +4,7 @@ It re-derives every fact it needs (open slots, when classes meet, where pupils
 are, who works when) from the school input and the rota's rows alone, and shares
 no code with the solver: only the input model and the when-expression parser.
 Every hard rule of docs/rules.md is one small function (checks_*.py), named after the rule
-and carrying the rule's wording; then the demands' shortfalls and the KPIs are
+and carrying the rule's wording, run in the order of `CHECKS` (checks.py); then the demands' shortfalls and the KPIs are
 derived from the rows and compared with what the rota says about itself.
 
     report = verify(school, rota_dict)
@@ -17,49 +17,7 @@ from typing import Any
 
 from tasched.input.model import SchoolData
 from tasched.verify.checks import CHECKS, Check
-from tasched.verify.checks_ehcp import (
-    check_ehcp_adults,
-    check_ehcp_in_session,
-    check_ehcp_mode,
-    check_ehcp_slot,
-    check_over_support,
-    check_pooling,
-    check_rotation_max_consecutive,
-    check_rotation_max_share,
-    check_rotation_max_staff,
-    check_rotation_min_staff,
-    check_withdrawal,
-    out_of_class_slots,
-)
-from tasched.verify.checks_interventions import (
-    check_intervention_one_per_day,
-    check_intervention_pupil_clash,
-    check_intervention_same_staff,
-    check_intervention_sessions,
-    check_intervention_slot,
-    check_room,
-    check_room_capacity,
-)
-from tasched.verify.checks_staff import (
-    check_availability,
-    check_break,
-    check_contracted_hours,
-    check_max_duties,
-    check_one_place,
-    check_pin,
-    check_same_person,
-    check_skills,
-)
-from tasched.verify.checks_tasks import (
-    check_class_max_adults,
-    check_class_support_slot,
-    check_class_support_staff,
-    check_cover,
-    check_duty_any_skills,
-    check_duty_slot,
-    check_duty_staff,
-    check_liaison,
-)
+from tasched.verify.checks_ehcp import out_of_class_slots
 from tasched.verify.compare import STATUSES, check_meta, compare_kpis, compare_shortfalls
 from tasched.verify.derive import _near, derive_kpis, derive_shortfalls
 from tasched.verify.facts import Facts, Index, Row, contract_slots, extra_slots
@@ -90,41 +48,7 @@ __all__ = [
     "Row",
     "Violation",
     "_near",
-    "check_availability",
-    "check_break",
-    "check_class_max_adults",
-    "check_class_support_slot",
-    "check_class_support_staff",
-    "check_contracted_hours",
-    "check_cover",
-    "check_duty_any_skills",
-    "check_duty_slot",
-    "check_duty_staff",
-    "check_ehcp_adults",
-    "check_ehcp_in_session",
-    "check_ehcp_mode",
-    "check_ehcp_slot",
-    "check_intervention_one_per_day",
-    "check_intervention_pupil_clash",
-    "check_intervention_same_staff",
-    "check_intervention_sessions",
-    "check_intervention_slot",
-    "check_liaison",
-    "check_max_duties",
     "check_meta",
-    "check_one_place",
-    "check_over_support",
-    "check_pin",
-    "check_pooling",
-    "check_room",
-    "check_room_capacity",
-    "check_rotation_max_consecutive",
-    "check_rotation_max_share",
-    "check_rotation_max_staff",
-    "check_rotation_min_staff",
-    "check_same_person",
-    "check_skills",
-    "check_withdrawal",
     "compare_kpis",
     "compare_shortfalls",
     "contract_slots",
