@@ -14,7 +14,7 @@ from tasched.input.model import Demand
 from tasched.problem.compile import compile_problem
 from tasched.solver import build_model
 from tasched.solver.neighbourhood import decisions_of, holding_above
-from tasched.solver.tiers import gap_of, overall_status
+from tasched.solver.tiers import build_tiers, gap_of, overall_status
 from tasched.verify import format_report, verify
 
 # A short lesson and a long one: one adult can give the pupil's 15 minutes in L1, or
@@ -193,3 +193,33 @@ def test_the_quick_search_holds_the_demands_above_and_frees_the_rest() -> None:
             assert domains[var.index] == [0, 1]
         assert solver.solve(rm.cp) == cp_model.OPTIMAL  # the rota in hand is still a rota
     assert [list(v.domain) for v in rm.cp.proto.variables] == before  # the model is restored
+
+
+def test_each_tier_amount_is_exactly_what_the_decisions_leave_short() -> None:
+    """With every decision fixed, a demand tier's amount cannot be pushed up: a tier held at its
+    value leaves the tiers below no slack to spend (an amount only bounded below would)."""
+    school = make_school(
+        staff=[{"id": "A", "hours": 2, "skills": ["epipen"]}, {"id": "B", "hours": 2}],
+        teachers=[{"id": "JB"}],
+        classes=[{"id": "C1", "teacher": "JB"}],
+        lessons=[{"class": "C1", "when": "P1-P3", "subject": "Ma"}],
+        support=[{"class": "C1", "staff": 1}],
+        pupils=[
+            {"id": "P", "classes": ["C1"], "medical": {"skills": ["epipen"], "when": "LU"}},
+            {"id": "Q", "classes": ["C1"], "ehcp": {"hours": 2}},
+        ],
+        rules={"liaison": "joint", "liaison_minutes": 30},
+    )
+    rm = build_model(compile_problem(school))
+    tiers = build_tiers(rm)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(rm.cp) == cp_model.OPTIMAL
+    solution = list(solver.response_proto.solution)
+    decisions = [var for demand in Demand for var in decisions_of(rm, demand)]
+    for var in decisions:
+        rm.cp.add(var == solution[var.index])
+    for tier in (t for t in tiers if t.demand is not None):
+        rm.cp.maximize(tier.value)
+        assert solver.solve(rm.cp) == cp_model.OPTIMAL
+        assert solver.value(tier.value) == solution[tier.value.index], tier.name

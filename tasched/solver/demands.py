@@ -50,7 +50,9 @@ def add_ehcp_hours(rm: RotaModel) -> None:
         rm.ehc_delivered[pupil.index] = (delivered, plan.required_minutes)
         cp.add(delivered <= plan.over_support_cap)
         short = cp.new_int_var(0, plan.required_minutes, f"ehcp_short[{pupil.index}]")
-        cp.add(short >= plan.required_minutes - delivered)
+        # Exactly what is short (not merely at least): a tier held at its value must not leave slack
+        # that the tiers below could spend.
+        cp.add_max_equality(short, [plan.required_minutes - delivered, 0])
         rm.add_penalty(
             "ehcp_hours", f"pupil:{pupil.id}", short, EHC_WEIGHT, Demand.ehcp_hours, most=plan.required_minutes
         )
@@ -108,7 +110,7 @@ def add_medical_cover(rm: RotaModel) -> None:
                 missed.append(minutes)
                 continue
             covered = cp.new_bool_var(f"medical[{pupil.index},{t}]")
-            cp.add_bool_or(skilled).only_enforce_if(covered)
+            cp.add_max_equality(covered, skilled)  # covered exactly when a skilled adult is near
             missed.append(minutes * (1 - covered))
         most = sum(prob.slots[t].minutes for t in need.slots)
         rm.add_penalty(

@@ -87,7 +87,7 @@ def add_liaison(rm: RotaModel) -> None:
             for m, var in meetings:  # any meeting held could not go: without it the adult is short
                 cp.add(placed <= need + m - 1 + (most - need) * (1 - var))
         short = cp.new_int_var(0, need, f"liaison_short[{adult.index}]")
-        cp.add(short >= need - placed)
+        cp.add_max_equality(short, [need - placed, 0])  # exactly what is short: no slack for lower tiers
         rm.add_penalty("liaison", f"liaison:{adult.id}", short, LIAISON_WEIGHT, Demand.liaison, most=need)
 
 
