@@ -214,3 +214,113 @@ def test_leaving_a_duty_keeps_its_any_skills() -> None:
     assert "T" not in [c.staff for c in cover.candidates]
     assert any("D1 with nobody with team_teach" in reason for reason in cover.ruled_out["T"])
     assert [c.staff for c in cover.candidates] == ["U"]
+
+
+# --- a teacher's absence: their lessons as cover (issue 15) -----------------------------------
+
+
+def teacher_school(**rules: Any) -> SchoolData:
+    """JB teaches Y3 at P1, P2 and P3; H1 and H2 are HLTAs (H1 alone holds makaton), T a TA2;
+    P1 in Y4 needs makaton support; D1 is a duty at P2."""
+    return make_school(
+        staff=[
+            {"id": "H1", "role": "HLTA", "hours": 5, "skills": ["makaton"]},
+            {"id": "H2", "role": "HLTA", "hours": 5},
+            {"id": "T", "role": "TA2", "hours": 5},
+        ],
+        teachers=[{"id": "JB", "name": "Jo Brown"}],
+        classes=[{"id": "Y3", "teacher": "JB"}, {"id": "Y4"}],
+        lessons=[
+            {"class": "Y3", "when": "P1, P2, P3", "subject": "Ma"},
+            {"class": "Y4", "when": "P1, P2, P3", "subject": "En"},
+        ],
+        pupils=[{"id": "P1", "classes": ["Y4"], "ehcp": {"hours": 1, "skills": ["makaton"]}}],
+        duties=[{"id": "D1", "name": "Gate", "when": "P2"}],
+        rules=rules or None,
+    )
+
+
+def teacher_rota(*extra: dict[str, Any]) -> dict[str, Any]:
+    """H1 supports P1 at P1 (nobody else may); H2 and T are free."""
+    return {"meta": {"status": "feasible"}, "assignments": [row("H1", "P1", "pupil:P1", "in_class"), *extra]}
+
+
+def test_a_teachers_lesson_is_offered_to_hltas_and_a_ta2_is_ruled_out_in_words() -> None:
+    result = suggest(teacher_school(), teacher_rota(), teacher_absent=["JB:Mon P2"])
+    (cover,) = result.covers
+    assert (cover.label, cover.task, cover.teacher, cover.was) == ("Mon P2", "cover:Y3", "JB", None)
+    assert cover.rows[0]["task"] == "cover:Y3" and cover.rows[0]["pupils"] == []
+    assert [c.staff for c in cover.candidates] == ["H2", "H1"]  # H2 has the more contracted time left
+    assert all(c.action == "free" for c in cover.candidates)
+    assert cover.ruled_out["T"] == ["not a cover role: TA2 may not cover a lesson (rules.cover.roles: HLTA)"]
+    assert result.plan == [{"slot": "Mon P2", "task": "cover:Y3", "staff": "H2", "action": "free"}]
+    assert cover.to_dict()["teacher"] == "JB"
+
+
+def test_the_whole_week_covers_every_lesson_and_an_hlta_giving_ehc_support_keeps_it() -> None:
+    result = suggest(teacher_school(), teacher_rota(), teacher_absent=["JB"])
+    assert [(c.label, c.task) for c in result.covers] == [
+        ("Mon P1", "cover:Y3"),
+        ("Mon P2", "cover:Y3"),
+        ("Mon P3", "cover:Y3"),
+    ]
+    at_p1 = result.covers[0]
+    assert [c.staff for c in at_p1.candidates] == ["H2"]
+    assert not any(c.drops == "pupil:P1" for c in at_p1.candidates)
+    assert at_p1.ruled_out["H1"] == ["busy with pupil:P1 (not lower priority)"]
+
+
+def test_an_hlta_at_their_cover_max_minutes_is_ruled_out_and_the_plan_counts_cover() -> None:
+    """Each HLTA may cover 60 minutes: H2 covers P1 already; H1 may take P2 or P3, not both."""
+    school = teacher_school(cover={"max_minutes": 60})
+    result = suggest(school, teacher_rota(row("H2", "P1", "cover:Y3")), teacher_absent=["JB:Mon"])
+    assert [c.label for c in result.covers] == ["Mon P2", "Mon P3"]  # P1 is covered already
+    for cover in result.covers:
+        assert [c.staff for c in cover.candidates] == ["H1"]
+        assert any("max_minutes" in reason for reason in cover.ruled_out["H2"]), cover.ruled_out
+    assert [step["staff"] for step in result.plan] == ["H1", None]
+
+
+def test_an_adult_on_a_duty_may_drop_it_for_a_lesson_named() -> None:
+    result = suggest(teacher_school(), teacher_rota(row("H2", "P2", "duty:D1")), teacher_absent=["JB:Mon P2"])
+    (cover,) = result.covers
+    assert [(c.staff, c.action, c.drops) for c in cover.candidates] == [
+        ("H1", "free", None),
+        ("H2", "drops", "duty:D1"),
+    ]
+
+
+def test_an_absent_hltas_lesson_goes_to_another_hlta() -> None:
+    result = suggest(teacher_school(), teacher_rota(row("H2", "P2", "cover:Y3")), absent=["H2:Mon P2"])
+    (cover,) = result.covers
+    assert (cover.task, cover.was) == ("cover:Y3", "H2")
+    assert [c.staff for c in cover.candidates] == ["H1"]
+    assert "not a cover role" in cover.ruled_out["T"][0]
+
+
+def test_task_mode_names_a_lesson_to_cover() -> None:
+    cover = suggest(teacher_school(), teacher_rota(row("H2", "P2", "cover:Y3")), task="cover:Y3", at="Mon P2").covers[0]
+    assert cover.teacher == "JB" and cover.candidates == []
+    assert cover.ruled_out["H1"] == ["Y3 is already covered then by H2"]
+    with pytest.raises(InputError) as caught:
+        suggest(teacher_school(), teacher_rota(), task="cover:Y", at="Mon P2")
+    assert "did you mean cover:Y3" in str(caught.value)
+
+
+def test_an_unknown_teacher_names_the_nearest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(InputError) as caught:
+        suggest(teacher_school(), teacher_rota(), teacher_absent=["JV:Mon"])
+    assert "no teacher 'JV' in the school; did you mean 'JB'?" in str(caught.value)
+    school_path = tmp_path / "school.yaml"
+    school_path.write_text(dump_school(teacher_school()), encoding="utf-8")
+    rota_path = tmp_path / "rota.yaml"
+    rota_path.write_text(yaml.safe_dump(teacher_rota()), encoding="utf-8")
+    args = ["suggest", str(school_path), str(rota_path), "--teacher-absent"]
+    with pytest.raises(SystemExit) as exited:
+        cli.main([*args, "JV:Mon"])
+    assert exited.value.code == 2
+    assert "did you mean 'JB'?" in capsys.readouterr().err
+    table = runner.invoke(cli.app, [*args, "JB:Mon P2", "--all"])
+    assert table.exit_code == 0, table.output
+    assert "Mon P2: cover:Y3 (JB · Jo Brown away)" in table.stdout
+    assert "not a cover role" in table.stdout

@@ -1,11 +1,13 @@
 """What needs cover: the absences asked for (`TA05:Tue P3`) and the tasks an absent
-adult leaves, or one task named with `--task` at the slots `--at` names."""
+adult leaves, the lessons an absent teacher leaves (`JSW:Wed`: a `cover:CLASS` at each),
+or one task named with `--task` at the slots `--at` names."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from tasched.analysis.suggest.lesson_cover import COVER
 from tasched.analysis.suggest.results import Cover, Row
 from tasched.analysis.suggest.state import WeekState, cover_of, medical_cover_candidates
 from tasched.errors import InputError, Problem
@@ -13,29 +15,48 @@ from tasched.input.when import WhenError, nearest, parse_when
 from tasched.problem.compile import Problem as Compiled
 from tasched.problem.compile import PupilInfo
 
-# A liaison meeting is the absent adult's own, and cover takes a cover role within its
-# weekly limit: neither is handed to another adult here (a re-solve places them).
-PERSONAL_TASKS = ("liaison:", "cover:")
+# A liaison meeting is the absent adult's own: it is not handed to another adult here
+# (a re-solve places them). A lesson they cover is, to another adult whose role may cover.
+PERSONAL_TASKS = ("liaison:",)
 
 
 def parse_absence(text: str, prob: Compiled) -> tuple[int, set[int]]:
     """`"TA05:Tue P3"` -> (adult index, week slots); `"TA05"` alone is the whole week."""
-    staff, _, when = text.partition(":")
-    staff = staff.strip()
-    ids = [a.id for a in prob.adults]
-    if staff not in ids:
-        hint = nearest(staff, ids)
+    staff, slots = _person_away(text, prob, [a.id for a in prob.adults], "--absent", "adult")
+    return prob.adult_index[staff], slots
+
+
+def parse_teacher_absence(text: str, prob: Compiled) -> tuple[int, set[int]]:
+    """`"JSW:Wed"` -> (teacher index, week slots); `"JSW"` alone is the whole week."""
+    teacher, slots = _person_away(text, prob, [k.id for k in prob.teachers], "--teacher-absent", "teacher")
+    return prob.teacher_index[teacher], slots
+
+
+def _person_away(text: str, prob: Compiled, ids: list[str], flag: str, noun: str) -> tuple[str, set[int]]:
+    """`"ID:when"` -> (the id, week slots), the id one of `ids` (else the nearest as a hint)."""
+    who, _, when = text.partition(":")
+    who = who.strip()
+    if who not in ids:
+        hint = nearest(who, ids)
         more = f"; did you mean {hint!r}?" if hint else ""
-        raise InputError([Problem(f"--absent {text!r}", "", f"no adult {staff!r} in the school{more}")])
-    return prob.adult_index[staff], _slots(prob, when.strip() or "*", f"--absent {text!r}")
+        raise InputError([Problem(f"{flag} {text!r}", "", f"no {noun} {who!r} in the school{more}")])
+    return who, _slots(prob, when.strip() or "*", f"{flag} {text!r}")
 
 
 def parse_absences(absent: Sequence[str], prob: Compiled) -> dict[int, set[int]]:
     """Adult index -> the week slots they are away, over every `--absent` given."""
+    return _merged(parse_absence(text, prob) for text in absent)
+
+
+def parse_teacher_absences(absent: Sequence[str], prob: Compiled) -> dict[int, set[int]]:
+    """Teacher index -> the week slots they are away, over every `--teacher-absent` given."""
+    return _merged(parse_teacher_absence(text, prob) for text in absent)
+
+
+def _merged(absences: Iterable[tuple[int, set[int]]]) -> dict[int, set[int]]:
     away: dict[int, set[int]] = defaultdict(set)
-    for text in absent:
-        a, slots = parse_absence(text, prob)
-        away[a] |= slots
+    for who, slots in absences:
+        away[who] |= slots
     return away
 
 
@@ -61,6 +82,30 @@ def absence_covers(state: WeekState, away: dict[int, set[int]]) -> list[Cover]:
     return covers
 
 
+def lesson_covers(state: WeekState, away: dict[int, set[int]]) -> list[Cover]:
+    """A `cover:CLASS` for each lesson an absent teacher teaches while away that nobody covers
+    yet, by teacher then slot."""
+    prob = state.prob
+    covers: list[Cover] = []
+    for k, slots in sorted(away.items()):
+        teacher = prob.teachers[k]
+        for t in sorted(slots):
+            for class_id in teacher.teaching.get(t, []):
+                task = f"{COVER}{class_id}"
+                if not state.rows_doing(t, task):
+                    covers.append(_cover(state, task, t))
+    return covers
+
+
+def _cover(state: WeekState, task: str, t: int) -> Cover:
+    """A cover for `task` at t, its row as the rota has the task then; a lesson's names the teacher away."""
+    cover = Cover(t, state.prob.slots[t].label, task, [_task_row(state, task, t)], None)
+    kind, _, target = task.partition(":")
+    if kind == "cover":
+        cover.teacher = state.prob.teachers[state.prob.teacher_of[target, t]].id
+    return cover
+
+
 def task_covers(state: WeekState, task: str, at: str | None) -> list[Cover]:
     """A cover for `task` at each slot of `at` when it can happen (the rota's row, if any, as a model)."""
     prob = state.prob
@@ -70,10 +115,7 @@ def task_covers(state: WeekState, task: str, at: str | None) -> list[Cover]:
         raise InputError([Problem(where, "", "say when with --at, e.g. --at 'Tue P3'")])
     slots = sorted(_slots(prob, at, f"--at {at!r}"))
     _check_task(prob, kind, target, where)
-    covers = []
-    for t in slots:
-        if _happens(state, kind, target, t):
-            covers.append(Cover(t, prob.slots[t].label, task, [_task_row(state, task, t)], None))
+    covers = [_cover(state, task, t) for t in slots if _happens(state, kind, target, t)]
     if not covers:
         raise InputError([Problem(f"--at {at!r}", "", f"{task} cannot happen at any of these slots")])
     return covers
@@ -88,17 +130,20 @@ def _check_task(prob: Compiled, kind: str, target: str, where: str) -> None:
         ),
         "intervention": [i.id for i in prob.interventions],
         "duty": [d.id for d in prob.duties],
+        "cover": sorted({class_id for class_id, _ in prob.teacher_of}),
     }
     if kind not in known:
-        raise InputError([Problem(where, "", "a task is pupil:ID, class:ID, intervention:ID or duty:ID")])
+        raise InputError([Problem(where, "", "a task is pupil:ID, class:ID, intervention:ID, duty:ID or cover:CLASS")])
     if target not in known[kind]:
         hint = nearest(target, known[kind])
         more = f"; did you mean {kind}:{hint}?" if hint else ""
-        raise InputError([Problem(where, "", f"no {kind} {target!r} that the rota covers{more}")])
+        what = f"class {target!r} taught by one of `teachers`" if kind == "cover" else f"{kind} {target!r}"
+        raise InputError([Problem(where, "", f"no {what} that the rota covers{more}")])
 
 
 def _happens(state: WeekState, kind: str, target: str, t: int) -> bool:
-    """The task can be done at t: the plan, intervention or duty has the slot; a class has support or medical cover."""
+    """The task can be done at t: the plan, intervention or duty has the slot; a class has support or
+    medical cover; a lesson to cover has a teacher then."""
     if kind == "pupil":
         plan = state.pupils[target].ehcp
         assert plan is not None
@@ -110,6 +155,8 @@ def _happens(state: WeekState, kind: str, target: str, t: int) -> bool:
     if kind == "class":
         supported = any(t in s.slots for s in state.prob.supports if s.class_id == target)
         return supported or medical_cover_candidates(state.prob, target, t) is not None
+    if kind == "cover":
+        return (target, t) in state.prob.teacher_of
     return True
 
 

@@ -14,6 +14,7 @@ from tasched.analysis.suggest.checks import (
     same_staff_problems,
     skill_problems,
 )
+from tasched.analysis.suggest.lesson_cover import COVER, cover_after_problems, cover_before_problems, is_cover
 from tasched.analysis.suggest.results import Candidate, Cover, Row, best_candidate
 from tasched.analysis.suggest.rules import break_problems, contract_after, contract_minutes, medical_uncovered
 from tasched.analysis.suggest.state import WeekState, cover_of, group_task
@@ -29,6 +30,7 @@ PRIORITY_VALUE = {
     "class": {Priority.high: 40, Priority.normal: 20, Priority.low: 10},
 }
 MEDICAL_VALUE = 500  # a class row where no support applies is medical cover
+COVER_VALUE = 400  # a lesson of an absent teacher: below medical cover, above duties (the solver's COVER_WEIGHT)
 JOIN_VALUE = 0.5  # joining a pooled group: no drop, but the group grows
 SWAP_VALUE = 0.75  # handing one's own task to a free adult: nothing lost, two changes
 
@@ -48,6 +50,8 @@ def task_value(prob: Compiled, task: str, t: int) -> float:
         if not rows:  # no support wanted then: the row is medical cover (docs/rules.md)
             return MEDICAL_VALUE
         return PRIORITY_VALUE["class"][rows[0].priority]
+    if kind == "cover":
+        return COVER_VALUE
     return 0.0
 
 
@@ -55,11 +59,9 @@ def judge(state: WeekState, cover: Cover, adult_index: int) -> Candidate | list[
     """A candidate for the cover, or the reasons this adult cannot take it."""
     adult = state.prob.adults[adult_index]
     b, t = adult.id, cover.slot
-    if t not in adult.works:
-        return [f"does not work at {state.prob.slots[t].label}"]
     kind = str(cover.rows[0]["task"]).partition(":")[0]
     targets = [str(r["task"]).partition(":")[2] for r in cover.rows]
-    reasons = skill_problems(state, kind, targets, adult_index, t)
+    reasons = _who_may(state, adult, kind, targets, t)
     if reasons:
         return reasons
     now = state.rows(b, t)
@@ -86,12 +88,24 @@ def judge(state: WeekState, cover: Cover, adult_index: int) -> Candidate | list[
         reasons += break_problems(state, adult_index, state.prob.slots[t].day)
         # Compared with the rota as it was (before the absence): medical cover now missing.
         cand.medical_lost = sorted(medical_uncovered(state, t) - cover.medical_before)
+        if kind == "cover":
+            reasons += cover_after_problems(state, adult, cand.medical_lost)
         cand.familiar = _familiar(state, cover, b, t)
     finally:
         state.remove(b, t)
         if saved:
             state.put(b, t, saved)
     return reasons or cand
+
+
+def _who_may(state: WeekState, adult: Adult, kind: str, targets: list[str], t: int) -> list[str]:
+    """The adult works at t and may do the task then: the skills, and for a lesson's cover the role."""
+    if t not in adult.works:
+        return [f"does not work at {state.prob.slots[t].label}"]
+    reasons = skill_problems(state, kind, targets, adult.index, t)
+    if kind == "cover":
+        reasons += cover_before_problems(state, adult, targets[0], t)
+    return reasons
 
 
 def _give_up(state: WeekState, cover: Cover, adult: str, now: list[Row]) -> Candidate | list[str]:
@@ -132,6 +146,8 @@ def _pupil_rule_problems(state: WeekState, kind: str, targets: list[str], adult:
 def _familiar(state: WeekState, cover: Cover, adult: str, t: int) -> bool:
     """The adult already does one of the cover's tasks at another slot this week."""
     tasks = cover.tasks()
+    if is_cover(cover.task):  # covering a class one supports
+        tasks.add("class:" + cover.task.removeprefix(COVER))
     return any(str(r["task"]) in tasks for s in state.slots_of.get(adult, ()) if s != t for r in state.rows(adult, s))
 
 
@@ -154,6 +170,8 @@ def swap(state: WeekState, cover: Cover, index: int, absent_here: set[int]) -> C
         if best is None:
             return None
         medical_lost = sorted(_medical_uncovered_with(state, best.staff, t, saved) - cover.medical_before)
+        if medical_lost and is_cover(cover.task):
+            return None  # a lesson's cover never costs medical cover
         return _swap_candidate(adult, own, verdict, best, medical_lost)
     finally:
         state.put(adult.id, t, saved)

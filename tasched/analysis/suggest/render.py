@@ -16,7 +16,7 @@ def render(result: Suggestions, console: Console, *, show_all: bool = False) -> 
     from rich.markup import escape
 
     if not result.covers:
-        console.print("nothing to cover: the absent adult has no task then")
+        console.print("nothing to cover: the absences leave no task and no lesson then")
         return
     for cover in result.covers:
         console.print(_cover_table(result, cover))
@@ -45,6 +45,8 @@ def _cover_table(result: Suggestions, cover: Cover) -> Any:
     from rich.table import Table
 
     was = f" (was {result.who(cover.was)})" if cover.was else ""
+    if cover.teacher:
+        was = f" ({result.who(cover.teacher)} away)"
     table = Table(title=escape(f"{cover.label}: {cover.task}{was}"), title_justify="left")
     for heading, justify in (("#", "right"), ("adult", "left"), ("would", "left"), ("contract left", "right"),
                              ("changes", "right"), ("notes", "left")):  # fmt: skip

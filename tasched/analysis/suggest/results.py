@@ -94,6 +94,7 @@ class Cover:
     candidates: list[Candidate] = field(default_factory=list)
     ruled_out: dict[str, list[str]] = field(default_factory=dict)
     medical_before: set[str] = field(default_factory=set)  # uncovered in the rota as it was
+    teacher: str | None = None  # lesson cover: the absent teacher whose lesson it is
 
     def tasks(self) -> set[str]:
         """The task of each row to take, e.g. {"pupil:P014", "pupil:P015"}."""
@@ -107,6 +108,7 @@ class Cover:
             "mode": first.get("mode"),
             "pupils": sorted({p for r in self.rows for p in r.get("pupils") or []}),
             "was": self.was,
+            **({"teacher": self.teacher} if self.teacher else {}),
             "candidates": [c.to_dict(n + 1) for n, c in enumerate(self.candidates)],
             "ruled_out": [{"staff": s, "reasons": r} for s, r in sorted(self.ruled_out.items())],
         }
@@ -117,7 +119,7 @@ class Suggestions:
     covers: list[Cover]
     plan: list[dict[str, Any]]  # the top pick per cover, applied in time order
     seconds: float
-    names: dict[str, str] = field(default_factory=dict)  # staff id -> name, where the school gives one
+    names: dict[str, str] = field(default_factory=dict)  # staff or teacher id -> name, where given
 
     def who(self, staff: str) -> str:
         """`S14 · Jo` where the school names the adult, else the id."""
