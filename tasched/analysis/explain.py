@@ -1,4 +1,9 @@
-"""tasched explain: one person's or class's week, each demand with what was delivered and why not."""
+"""tasched explain: one person's or class's week, each demand with what was delivered and why not.
+
+An adult's week is labelled as the rota workbook labels it ("EHC P003 (in class)", "Meet JSW",
+"Cover Y3"), with the same function; their joint liaison meetings and lesson cover are demands
+of their own, as is a class's cover for an absent teacher.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tasched.io.excel.rota_sheets import _adult_cell as task_words
 from tasched.problem.compile import Adult, Problem, PupilInfo
 from tasched.solution.rota import Delivery
+from tasched.solution.words import duration, plural
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -139,21 +146,48 @@ def _staff_week(week: _Week, staff: str) -> list[Any]:
         if t not in adult.works:
             return "not working"
         found = mine.get(t, [])
-        return ", ".join(r["task"] + (f" ({r['mode']})" if r.get("mode") else "") for r in found) or "free"
+        return task_words(found, week.problem.data) if found else "free"
 
     return [_summary(f"Staff {staff}", _staff_demands(week, adult, mine)), week.grid(f"{staff}'s week", task_cell)]
 
 
 def _staff_demands(week: _Week, adult: Adult, mine: dict[int, list[dict[str, Any]]]) -> list[Item]:
-    """Contracted time (used, and idle) and duties (against max_duties)."""
+    """Contracted time (used, and idle), duties (against max_duties), joint liaison and lesson cover."""
     used = week.delivery.contract_minutes(adult.id)
     idle = max(0, adult.contract_minutes - adult.liaison_minutes - used)
     duties = sum(1 for rs in mine.values() for r in rs if r["task"].startswith("duty:"))
     most = "" if adult.max_duties is None else f"at most {adult.max_duties}"
     return [
-        ("contracted time", f"{adult.contract_minutes / 60:g} h", f"{used / 60:g} h", f"{idle} minutes idle"),
+        ("contracted time", duration(adult.contract_minutes), duration(used), f"{idle} minutes idle"),
         ("duties", most, str(duties), ""),
+        *_liaison_items(week, adult),
+        *_cover_items(week, adult),
     ]
+
+
+def _liaison_items(week: _Week, adult: Adult) -> list[Item]:
+    """Joint liaison: the meetings held (with whom) against the adult's liaison_minutes."""
+    if adult.meet_minutes == 0:
+        return []
+    held = week.delivery.liaison_rows.get(adult.id, [])
+    minutes = sum(week.problem.slots[t].minutes for _, t in held)
+    teachers = ", ".join(sorted({teacher for teacher, _ in held}))
+    delivered = duration(minutes) + (f" (with {teachers})" if teachers else "")
+    return [("liaison meetings", duration(adult.meet_minutes), delivered, week.reason(f"liaison:{adult.id}"))]
+
+
+def _cover_items(week: _Week, adult: Adult) -> list[Item]:
+    """Lesson cover: the lessons covered (which, when), of at most rules.cover.max_minutes; shown
+    for an adult who covers, or whose role may cover in a week with a teacher away."""
+    problem = week.problem
+    covered = sorted((t, c) for (c, t), who in week.delivery.cover_rows.items() if adult.id in who)
+    may_cover = problem.data.staff[adult.index].role in problem.data.rules.cover.roles
+    if not covered and not (may_cover and problem.cover_needs):
+        return []
+    minutes = sum(problem.slots[t].minutes for t, _ in covered)
+    lessons = ", ".join(f"{c} {problem.slots[t].label}" for t, c in covered)
+    most = f"at most {duration(problem.data.rules.cover.max_minutes)}" if may_cover else "not a cover role"
+    return [("lesson cover", most, duration(minutes) + (f" ({lessons})" if lessons else ""), "")]
 
 
 def _class_week(week: _Week, class_id: str) -> list[Any]:
@@ -168,16 +202,46 @@ def _class_week(week: _Week, class_id: str) -> list[Any]:
     need = sum(wanted.values())
     got = sum(min(wanted.get(t, 0), len(a)) for t, a in given.items())
     item = ("class support", f"{need} adult-slots", f"{got} adult-slots", week.reason(f"class:{class_id}"))
+    cover_items, cover_at = _class_cover(week, class_id)
 
-    def class_cell(t: int) -> str:
-        if t not in meets:
-            return ""
+    def support_cell(t: int) -> str:
         adults = given.get(t, [])
         want = wanted.get(t, 0)
         text = ", ".join(adults) or "-"
         return f"{text} ({len(adults)}/{want})" if want else (f"{text} (medical cover)" if adults else "lesson")
 
+    def class_cell(t: int) -> str:
+        if t not in meets:
+            return ""
+        support, cover = support_cell(t), cover_at.get(t)
+        if cover is None:
+            return support
+        return cover if support == "lesson" else f"{support}\n{cover}"
+
     return [
-        _summary(f"Class {class_id}", [item]),
+        _summary(f"Class {class_id}", [item, *cover_items]),
         week.grid(f"Class {class_id}'s week (adults given/wanted)", class_cell),
     ]
+
+
+def _class_cover(week: _Week, class_id: str) -> tuple[list[Item], dict[int, str]]:
+    """The class's lessons whose teacher is away: covered (by whom) or needing supply cover, as a
+    summary line and the grid's words at each such lesson."""
+    problem = week.problem
+    needs = [n for n in problem.cover_needs if n.class_id == class_id]
+    if not needs:
+        return [], {}
+    at: dict[int, str] = {}
+    for need in needs:
+        away = problem.teachers[need.teacher].id
+        who = week.delivery.cover_rows.get((class_id, need.slot), [])
+        at[need.slot] = f"Cover {', '.join(who)} ({away} away)" if who else f"needs supply cover ({away} away)"
+    covered = sum(1 for n in needs if week.delivery.cover_rows.get((class_id, n.slot)))
+    teachers = ", ".join(sorted({problem.teachers[n.teacher].id for n in needs}))
+    item = (
+        f"lesson cover ({teachers} away)",
+        plural(len(needs), "lesson"),
+        plural(covered, "lesson"),
+        week.reason(f"cover:{class_id}"),
+    )
+    return [item], at

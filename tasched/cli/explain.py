@@ -28,7 +28,9 @@ def explain(
     """Show a pupil's, an adult's or a class's week, and why anything is missing.
 
     Each demand (EHC hours, medical cover, interventions, class support, contracted
-    time, duties) with what was delivered, by whom, and the shortfall's reason.
+    time, duties, joint liaison meetings, lesson cover for an absent teacher) with what
+    was delivered, by whom, and the shortfall's reason; an adult's week in the
+    workbook's words.
     """
     if not (pupil or staff or class_id):
         raise InputError([Problem("", "", "say whose week to explain: --pupil ID, --staff ID or --class ID")])
