@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from tasched.analysis.suggest.results import Cover, Row
-from tasched.analysis.suggest.rules import longest_run
 from tasched.analysis.suggest.state import WeekState, medical_cover_candidates
 from tasched.problem.compile import Adult, DutyInfo, EhcPlan, PupilInfo
+from tasched.problem.predicates import longest_run, out_of_class, within_withdrawal
 
 
 def _offered(candidates: Mapping[int, Collection[int]], a: int, t: int) -> bool:
@@ -127,7 +127,7 @@ def _share_and_run_problems(state: WeekState, adult: str, pid: str, plan: EhcPla
     given = sum(contact.values())
     if given > plan.max_share_minutes:
         out.append(f"max_share: would give {pid} {given} of the {plan.max_share_minutes} minutes one adult may")
-    best = longest_run(state.prob.day_order[state.prob.slots[t].day], contact)
+    best = longest_run(state.prob, state.prob.slots[t].day, contact)
     if best > plan.max_consecutive:
         out.append(f"max_consecutive: {best} adjacent slots with {pid} (at most {plan.max_consecutive})")
     return out
@@ -149,7 +149,6 @@ def _staffing_problems(state: WeekState, pid: str, plan: EhcPlan, t: int) -> lis
 
 def pupil_problems(state: WeekState, pupils: Sequence[str], t: int) -> list[str]:
     """Rules 5, 7 and 11 for each pupil after the change: 2:1, over-support, withdrawal, sessions."""
-    prob = state.prob
     out = []
     at_t = state.rows_at(t)
     for pid in pupils:
@@ -162,19 +161,30 @@ def pupil_problems(state: WeekState, pupils: Sequence[str], t: int) -> list[str]
             out.append(f"{pid}'s plan needs {plan.adults} adults at once")
         if any(str(r["task"]).startswith("intervention:") and pid in (r.get("pupils") or []) for r in at_t):
             out.append(f"{pid} is in an intervention session then")
-        supported, withdrawn = _support_slots(state, pupil)
-        sessions, session_out = _session_minutes(state, pupil)
-        delivered = sum(prob.slots[s].minutes for s in supported) + sessions
-        if delivered > plan.over_support_cap:
-            out.append(f"over-support: {pid} would get {delivered} of at most {plan.over_support_cap} minutes")
-        out_of_class = sum(prob.slots[s].minutes for s in withdrawn) + session_out
-        if t in withdrawn and out_of_class > pupil.max_withdrawal_minutes:
-            out.append(f"max_withdrawal: {pid} out of class {out_of_class} of {pupil.max_withdrawal_minutes} minutes")
+        out += _week_problems(state, pupil, plan, t)
+    return out
+
+
+def _week_problems(state: WeekState, pupil: PupilInfo, plan: EhcPlan, t: int) -> list[str]:
+    """The pupil's week: over-support (rule 7), and max_withdrawal (rule 11) when the change
+    at t takes them out of a lesson."""
+    prob = state.prob
+    out = []
+    supported, withdrawn = _support_slots(state, pupil)
+    sessions, session_out = _session_minutes(state, pupil)
+    delivered = sum(prob.slots[s].minutes for s in supported) + sessions
+    if delivered > plan.over_support_cap:
+        out.append(f"over-support: {pupil.id} would get {delivered} of at most {plan.over_support_cap} minutes")
+    out_at = {s: out_of_class(prob, pupil.index, s, prob.slots[s].minutes) for s in withdrawn}
+    away = sum(out_at.values()) + session_out
+    # Checked only when the change at t itself takes the pupil out of a lesson.
+    if out_at.get(t) and not within_withdrawal(prob, pupil.index, away):
+        out.append(f"max_withdrawal: {pupil.id} out of class {away} of {pupil.max_withdrawal_minutes} minutes")
     return out
 
 
 def _support_slots(state: WeekState, pupil: PupilInfo) -> tuple[set[int], set[int]]:
-    """The slots with an adult on the pupil, and those of them withdrawn from a lesson."""
+    """The slots with an adult on the pupil, and those of them withdrawn (in a lesson or not)."""
     supported: set[int] = set()
     withdrawn: set[int] = set()
     for adult in state.contact.get(pupil.id, {}):
@@ -182,22 +192,23 @@ def _support_slots(state: WeekState, pupil: PupilInfo) -> tuple[set[int], set[in
             for r in state.rows(adult, s):
                 if str(r["task"]) == f"pupil:{pupil.id}":
                     supported.add(s)
-                    if r.get("mode") == "withdrawn" and s in pupil.place:
+                    if r.get("mode") == "withdrawn":
                         withdrawn.add(s)
     return supported, withdrawn
 
 
 def _session_minutes(state: WeekState, pupil: PupilInfo) -> tuple[int, int]:
     """The pupil's intervention minutes: those counting for the EHC plan, and those out of a lesson."""
+    prob = state.prob
     sessions = session_out = 0
-    for when in range(len(state.prob.slots)):
+    for when in range(len(prob.slots)):
         for adult in state.by_slot.get(when, ()):
             for r in state.rows(adult, when):
                 kind, _, target = str(r["task"]).partition(":")
                 if kind == "intervention" and pupil.id in (r.get("pupils") or []) and target in state.ivs:
                     iv = state.ivs[target]
                     sessions += iv.minutes if iv.counts_for_ehcp else 0
-                    session_out += iv.minutes if when in pupil.place else 0
+                    session_out += out_of_class(prob, pupil.index, when, iv.minutes)
     return sessions, session_out
 
 

@@ -1,33 +1,28 @@
-"""The rota predicates suggest judges a change by: contracted minutes, the break in a
-long day, runs of adjacent slots, and an adult near a pupil for medical cover.
+"""The rota predicates suggest judges a change by, read off the week as it stands:
+contracted minutes (and overtime), the break in a long day, and medical cover near a pupil.
 
-Kept together in one module because they are rules of any rota, not of suggest: this
-is the one place to rewire when they come from a shared, solver-free module.
+The rules themselves are written once, in tasched.problem.predicates (shared with the
+greedy start, the reasons, the rota's KPIs, what-if and staff-min); this module only
+turns the week's rows into the plain data they take and words a broken rule for suggest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 
-from tasched.analysis.suggest.results import Row
 from tasched.analysis.suggest.state import WeekState
+from tasched.problem import predicates
 from tasched.problem.compile import Adult
 
 
-def counts_for_contract(state: WeekState, rows: list[Row]) -> bool:
-    """A slot counts towards the contract unless its only tasks are duties paid extra."""
-    return bool(rows) and not all(
-        str(r["task"]).startswith("duty:") and str(r["task"])[5:] in state.extra_duties for r in rows
-    )
+def _tasks_by_slot(state: WeekState, adult: str) -> dict[int, list[str]]:
+    """The adult's week as the predicates take it: slot -> the tasks of their rows then."""
+    return {t: [str(r["task"]) for r in state.rows(adult, t)] for t in state.slots_of.get(adult, ())}
 
 
 def contract_minutes(state: WeekState, adult: str) -> int:
-    return sum(
-        state.prob.slots[t].minutes
-        for t in state.slots_of.get(adult, ())
-        if counts_for_contract(state, state.rows(adult, t))
-    )
+    """The adult's minutes of contract tasks this week (rule 3: duties paid extra aside)."""
+    return predicates.contract_minutes(state.prob, _tasks_by_slot(state, adult))
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,7 @@ def contract_after(state: WeekState, adult: Adult, before: int) -> ContractAfter
     overtime = 0
     problems = []
     if used > limit and used > before:
-        if used > adult.cap_minutes:
+        if not predicates.fits_contract(state.prob, adult.index, used):
             problems.append(f"contract full ({before / 60:g} of {limit / 60:g} h used)")
         else:
             overtime = used - max(limit, before)
@@ -55,68 +50,24 @@ def contract_after(state: WeekState, adult: Adult, before: int) -> ContractAfter
 
 
 def break_problems(state: WeekState, a: int, day: int) -> list[str]:
-    """A day longer than break_after_minutes keeps a free slot of break_minutes inside it."""
+    """A day longer than break_after_minutes keeps a free slot of break_minutes inside it (rule 13)."""
     prob = state.prob
-    rules = prob.data.rules
-    adult = prob.adults[a].id
-    cal = prob.data.calendar.slots
-    used = {prob.slots[t].slot for t in state.slots_of.get(adult, ()) if prob.slots[t].day == day}
-    if not used:
+    busy = state.slots_of.get(prob.adults[a].id, set())
+    if predicates.break_kept(prob, day, busy):
         return []
-    first, last = min(used), max(used)
-    starts = [s.start for s in cal]
-    span = _minutes(cal[last].end) - _minutes(starts[first])
-    if span <= rules.break_after_minutes:
-        return []
-    free = [s for s in range(first + 1, last) if s not in used and cal[s].minutes >= rules.break_minutes]
-    if free:
-        return []
-    return [f"no break: a {span}-minute day with no free {rules.break_minutes}-minute slot"]
-
-
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
-
-
-def longest_run(day_order: list[int | None], slots: Collection[int]) -> int:
-    """The most adjacent slots of one day (calendar order, None where closed) among `slots`."""
-    run = best = 0
-    for s in day_order:
-        run = run + 1 if s is not None and s in slots else 0
-        best = max(best, run)
-    return best
+    span = predicates.day_span(prob, day, busy)
+    return [f"no break: a {span}-minute day with no free {prob.data.rules.break_minutes}-minute slot"]
 
 
 def medical_uncovered(state: WeekState, t: int) -> set[str]:
-    """Pupils whose medical need at t has no adult near (docs/rules.md, medical cover)."""
+    """Pupils whose medical need at t has no adult near (rule 14, medical cover)."""
     if not state.medical_at.get(t):
         return set()
-    rows = state.rows_at(t)
-    skills_of = {a.id: a.skills for a in state.prob.adults}
-    out = set()
-    for pid in state.medical_at[t]:
-        pupil = state.pupils[pid]
-        assert pupil.medical is not None
-        need = pupil.medical.skills
-        skilled = [r for r in rows if skills_of.get(str(r["staff"]), frozenset()).issuperset(need)]
-        if not any(_near(state, r, pid, pupil.place.get(t), t) for r in skilled):
-            out.add(pid)
-    return out
-
-
-def _near(state: WeekState, row: Row, pupil: str, place: str | None, t: int) -> bool:
-    """An adult on this row is near the pupil (whose class at t is `place`)."""
-    kind, _, target = str(row["task"]).partition(":")
-    if kind == "pupil" and target == pupil:
-        return True
-    if place is None:
-        return kind == "duty"
-    if kind == "class":
-        return target == place
-    if kind == "intervention":
-        return pupil in (row.get("pupils") or [])
-    if kind == "pupil" and row.get("mode") == "in_class":
-        other = state.pupils.get(target)
-        return other is not None and other.place.get(t) == place
-    return False
+    prob = state.prob
+    index = prob.adult_index
+    present = [
+        (index[str(r["staff"])], str(r["task"]), r.get("mode")) for r in state.rows_at(t) if str(r["staff"]) in index
+    ]
+    return {
+        pid for pid in state.medical_at[t] if not predicates.medical_covered(prob, prob.pupil_index[pid], t, present)
+    }
