@@ -174,7 +174,7 @@ def _task_row(state: WeekState, task: str, t: int) -> Row:
         "pupils": [],
         "room": None,
     }
-    existing = state.rows_doing(t, task)
+    existing = sorted(state.rows_doing(t, task), key=lambda r: str(r["staff"]))  # stable whatever the set order
     if kind == "pupil":
         row.update(mode=_pupil_mode(state.pupils[target], existing, t), pupils=[target])
     elif kind == "intervention":
