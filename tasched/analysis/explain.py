@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tasched.io.excel.rota_sheets import _adult_cell as task_words
+from tasched.io.excel.rota_sheets import adult_cell as task_words
 from tasched.problem.compile import Adult, Problem, PupilInfo
 from tasched.solution.rota import Delivery
 from tasched.solution.words import duration, plural

@@ -18,13 +18,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from jinja2 import Environment, select_autoescape
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasched.input.model import SchoolData
 from tasched.input.term import planned_hours, programme_span, week_count, week_labels
 from tasched.io.excel.cells import text_stays_text
-from tasched.io.excel.styles import HEADER_FILL, HEADER_FONT, WRAP_TOP, fit_row_height, print_wide
+from tasched.io.excel.styles import header_row, print_wide, wrapped_row
 from tasched.io.files import write_atomic
 from tasched.verify.term import week_input, withdrawals
 
@@ -131,16 +130,9 @@ def _table(
     """One sheet: a bold wrapped header row that stays in view and prints on every page, named by school."""
     assert sheet is not None
     sheet.title = title
-    for col, (heading, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=col, value=heading)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP_TOP
-        sheet.column_dimensions[get_column_letter(col)].width = width
-    fit_row_height(sheet)
+    header_row(sheet, columns)
     for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            cell.alignment = WRAP_TOP
-        fit_row_height(sheet, sheet.max_row)
+        wrapped_row(sheet, row)
     sheet.freeze_panes = "B2"
     sheet.oddHeader.center.text = f"{school}: {title.lower()} over the term"
     sheet.oddFooter.right.text = "page &P of &N"

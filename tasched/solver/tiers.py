@@ -225,14 +225,14 @@ def _solve_tier(
     quick = 0.0
     if solution is not None:
         _hint(rm, solution)
-        solution, quick = _settle(rm, tier, solution, search, seconds, callback)
-        found = solution[tier.value.index]
+        settled, quick = _settle(rm, tier, solution, search, seconds, callback)
+        found = settled[tier.value.index]
         if found <= floor:  # the quick search reached a bound known before it: proven
             how = "zero" if found == 0 else "lp"
-            return TierResult(
-                tier.name, OPTIMAL, found, tier.unit, floor, round(quick, 2), tier.priority, how
-            ), solution
-        _hint(rm, solution)
+            return TierResult(tier.name, OPTIMAL, found, tier.unit, floor, round(quick, 2), tier.priority, how), settled
+        if settled is not solution:  # the quick search found a better rota: the full search starts from it
+            solution = settled
+            _hint(rm, solution)
     solver = _solver(search, max(0.05, seconds - quick))
     search.current = solver
     began = time.perf_counter()

@@ -16,13 +16,13 @@ from tasched.io.excel.cells import _blank, _header_text, _number, text_stays_tex
 from tasched.io.excel.rota_grid import _grid_sheet, _Names, _row_kind, _week
 from tasched.io.excel.rota_sheets import (
     _ASSIGNMENT_FIELDS,
-    _adult_cell,
     _adult_line,
     _assignments_sheet,
     _class_sheets,
     _duties_sheet,
     _interventions_sheet,
     _pupil_sheets,
+    adult_cell,
 )
 from tasched.io.excel.rota_summary import _summary_sheet
 from tasched.io.excel.safety import MAX_ROTA_ROWS, _open
@@ -72,7 +72,7 @@ def rota_workbook(rota: dict[str, Any], school: SchoolData | None = None) -> Wor
         heading = title + (f" — {adult.role}" if adult else "")
         stats = kpis.get("staff", {}).get(staff_id, {})
         line = _adult_line(stats)
-        cells = {key: (_adult_cell(items, school), _row_kind(items[0])) for key, items in by_adult[staff_id].items()}
+        cells = {key: (adult_cell(items, school), _row_kind(items[0])) for key, items in by_adult[staff_id].items()}
         _grid_sheet(ws, heading, line, week, cells, week.off.get(staff_id, set()))
 
     _class_sheets(book, names, rows, kpis, week, school)

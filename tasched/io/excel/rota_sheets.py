@@ -44,7 +44,7 @@ def _adult_line(stats: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _adult_cell(items: list[dict[str, Any]], school: SchoolData | None) -> str:
+def adult_cell(items: list[dict[str, Any]], school: SchoolData | None) -> str:
     first = items[0]
     kind = _row_kind(first)
     target = str(first.get("task", "")).partition(":")[2]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -40,9 +42,6 @@ _TITLE = Font(bold=True, size=14)
 
 _BOLD = Font(bold=True)
 
-# public names for the other workbooks we write (term, trust summary)
-HEADER_FILL, HEADER_FONT, WRAP_TOP = _HEADER_FILL, _HEADER_FONT, _WRAP_TOP
-
 
 def _named_styles(book: Workbook) -> None:
     """Register the cell styles used here (one named style per cell is faster than four parts)."""
@@ -73,6 +72,23 @@ def _header(ws: Worksheet, col: int, text: str, note: str | None, required: bool
     cell.style = "tasched required" if required else "tasched header"
     if note:
         cell.comment = _comment(note)
+
+
+def header_row(ws: Worksheet, columns: Sequence[tuple[str, float]]) -> None:
+    """Row 1: the headings, bold white on blue and wrapped, each column at its width, tall enough to print."""
+    for col, (heading, width) in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=col, value=heading)
+        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP_TOP
+        ws.column_dimensions[get_column_letter(col)].width = width
+    fit_row_height(ws)
+
+
+def wrapped_row(ws: Worksheet, values: Sequence[Any]) -> None:
+    """A row appended with its text wrapped at the top of each cell, tall enough to print whole."""
+    ws.append(list(values))
+    for cell in ws[ws.max_row]:
+        cell.alignment = _WRAP_TOP
+    fit_row_height(ws, ws.max_row)
 
 
 def fit_row_height(ws: Worksheet, row: int = 1) -> None:

@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.console import Console
 
 from tasched.errors import InputError
 from tasched.io.excel.cells import text_stays_text
-from tasched.io.excel.styles import HEADER_FILL, HEADER_FONT, WRAP_TOP, fit_row_height, print_wide
+from tasched.io.excel.styles import header_row, print_wide, wrapped_row
 from tasched.io.files import dump_yaml, write_atomic
 from tasched.jobs import batch
 from tasched.jobs.batch import BatchOptions, BatchReport
@@ -40,19 +39,13 @@ def _shared_staff_sheet(sheet: Worksheet, shared: dict[str, Any]) -> None:
     seen = dict.fromkeys(d for info in shared.values() for site in info["schools"].values() for d in site["week"])
     days = sorted(seen, key=lambda d: WEEK.index(d) if d in WEEK else len(WEEK))
     columns = [("Adult", 8), ("Trust hours", 8), ("School", 22), ("Window", 10), ("Hours given", 8)]
-    for col, (heading, width) in enumerate([*columns, *((d, 30) for d in days)], start=1):
-        cell = sheet.cell(row=1, column=col, value=heading)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP_TOP
-        sheet.column_dimensions[get_column_letter(col)].width = width
-    fit_row_height(sheet)
+    header_row(sheet, [*columns, *((d, 30) for d in days)])
     for adult, info in shared.items():
         for sid, site in info["schools"].items():
             week = site["week"]
-            sheet.append([adult, info["hours"], site.get("school") or sid, site["when"],
-                          round(site["minutes"] / 60, 2), *("\n".join(week.get(d, [])) for d in days)])  # fmt: skip
-            for cell in sheet[sheet.max_row]:
-                cell.alignment = WRAP_TOP
-            fit_row_height(sheet, sheet.max_row)
+            tasks = ("\n".join(week.get(d, [])) for d in days)
+            hours = round(site["minutes"] / 60, 2)
+            wrapped_row(sheet, [adult, info["hours"], site.get("school") or sid, site["when"], hours, *tasks])
     sheet.freeze_panes = "B2"
     print_wide(sheet, pages_wide=1)
 
